@@ -1,0 +1,13 @@
+namespace LeNetFashion.Data;
+
+/// <summary>
+/// The content of an IDX file of unsigned bytes (element type 0x08): its dimensions and its elements in
+/// row-major order. Format: http://yann.lecun.com/exdb/mnist/ ("THE IDX FILE FORMAT").
+/// </summary>
+/// <param name="Shape">Dimension sizes as stored in the header, e.g. <c>[60000, 28, 28]</c> for images.</param>
+/// <param name="Data">Elements, row-major; length is the product of <paramref name="Shape"/>.</param>
+public sealed record IdxArray(int[] Shape, byte[] Data)
+{
+    /// <summary>Number of items along the first dimension (images or labels).</summary>
+    public int Count => Shape.Length == 0 ? 0 : Shape[0];
+}

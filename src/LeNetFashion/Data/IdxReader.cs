@@ -1,0 +1,161 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace LeNetFashion.Data;
+
+/// <summary>
+/// Reads IDX files (the MNIST/Fashion-MNIST container format), gzip-compressed or raw. Compression is
+/// recognised by content (gzip magic bytes <c>1F 8B</c>, RFC 1952), never by file extension.
+/// </summary>
+/// <remarks>
+/// IDX header (http://yann.lecun.com/exdb/mnist/): two zero bytes, a type byte (0x08 = unsigned byte),
+/// a byte with the number of dimensions, then one big-endian int32 per dimension, then the data.
+/// </remarks>
+public static class IdxReader
+{
+    /// <summary>IDX element type code for unsigned bytes.</summary>
+    public const byte UnsignedByteType = 0x08;
+
+    /// <summary>Reads and validates an IDX file of unsigned bytes with <paramref name="expectedDimensions"/> dimensions.</summary>
+    /// <param name="path">File to read (gzip or raw).</param>
+    /// <param name="expectedDimensions">3 for image files (<c>[N, rows, columns]</c>), 1 for label files (<c>[N]</c>).</param>
+    /// <returns>The header's shape and the elements.</returns>
+    /// <exception cref="DataFormatException">The file is missing, empty, not IDX, of another element type or
+    /// dimension count, truncated, too long, or a corrupt gzip stream. The message names the file.</exception>
+    public static IdxArray Read(string path, int expectedDimensions)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new DataFormatException($"{path}: file not found", path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataFormatException($"{path}: cannot read file ({e.Message})", path, e);
+        }
+
+        if (bytes.Length == 0)
+        {
+            throw new DataFormatException($"{path}: file is empty; expected an IDX file (gzip or raw)", path);
+        }
+
+        if (bytes.Length >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B)
+        {
+            bytes = Decompress(path, bytes);
+            if (bytes.Length == 0)
+            {
+                throw new DataFormatException($"{path}: gzip stream decompresses to nothing; expected an IDX file", path);
+            }
+        }
+
+        return Parse(path, bytes, expectedDimensions);
+    }
+
+    /// <summary>Parses IDX bytes already in memory (uncompressed).</summary>
+    /// <param name="name">File name used in error messages.</param>
+    /// <param name="bytes">The whole file.</param>
+    /// <param name="expectedDimensions">Number of dimensions required.</param>
+    /// <exception cref="DataFormatException">See <see cref="Read"/>.</exception>
+    public static IdxArray Parse(string name, byte[] bytes, int expectedDimensions)
+    {
+        if (bytes.Length < 4)
+        {
+            throw new DataFormatException(
+                $"{name}: {bytes.Length} byte(s) is too short for an IDX header (4-byte magic number expected)", name);
+        }
+
+        var magic = BinaryPrimitives.ReadUInt32BigEndian(bytes);
+        var expectedMagic = (uint)((UnsignedByteType << 8) | expectedDimensions);
+        if (bytes[0] != 0 || bytes[1] != 0)
+        {
+            var reversed = BinaryPrimitives.ReverseEndianness(magic);
+            var hint = reversed == expectedMagic ? " (the bytes are reversed: little-endian header?)" : LooksLikeText(bytes) ? " (the file looks like text or HTML, not IDX)" : "";
+            throw new DataFormatException(
+                $"{name}: not an IDX file: magic number 0x{magic:X8} ({magic}), expected 0x{expectedMagic:X8} ({expectedMagic}){hint}", name);
+        }
+
+        var type = bytes[2];
+        var dims = bytes[3];
+        if (type != UnsignedByteType)
+        {
+            throw new DataFormatException(
+                $"{name}: IDX element type 0x{type:X2}, expected 0x{UnsignedByteType:X2} (unsigned byte); magic number 0x{magic:X8}, expected 0x{expectedMagic:X8}", name);
+        }
+
+        if (dims != expectedDimensions)
+        {
+            throw new DataFormatException(
+                $"{name}: IDX file has {dims} dimension(s), expected {expectedDimensions} ({(expectedDimensions == 1 ? "a label file" : "an image file")}); magic number 0x{magic:X8}, expected 0x{expectedMagic:X8}", name);
+        }
+
+        var headerLength = 4 + (4 * dims);
+        if (bytes.Length < headerLength)
+        {
+            throw new DataFormatException(
+                $"{name}: truncated IDX header: {bytes.Length} bytes, expected at least {headerLength}", name);
+        }
+
+        var shape = new int[dims];
+        long elements = 1;
+        for (var i = 0; i < dims; i++)
+        {
+            var size = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + (4 * i)));
+            if (size < 0)
+            {
+                throw new DataFormatException($"{name}: IDX dimension {i} has negative size {size}", name);
+            }
+
+            shape[i] = size;
+            elements *= size;
+        }
+
+        var expectedLength = headerLength + elements;
+        if (bytes.Length != expectedLength)
+        {
+            var what = bytes.Length < expectedLength ? "truncated" : "too long";
+            throw new DataFormatException(
+                $"{name}: {what}: the header [{string.Join(", ", shape)}] needs {expectedLength:N0} bytes, the file has {bytes.Length:N0}", name);
+        }
+
+        return new IdxArray(shape, bytes.AsSpan(headerLength).ToArray());
+    }
+
+    private static byte[] Decompress(string path, byte[] gz)
+    {
+        try
+        {
+            using var input = new MemoryStream(gz, writable: false);
+            using var gzip = new GZipStream(input, CompressionMode.Decompress);
+            using var output = new MemoryStream(gz.Length * 2);
+            gzip.CopyTo(output);
+            return output.ToArray();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataFormatException($"{path}: corrupt gzip stream ({e.Message}); download the file again", path, e);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new DataFormatException($"{path}: truncated gzip stream; download the file again", path, e);
+        }
+    }
+
+    private static bool LooksLikeText(byte[] bytes)
+    {
+        var n = Math.Min(bytes.Length, 64);
+        for (var i = 0; i < n; i++)
+        {
+            var b = bytes[i];
+            if (b < 0x09 || (b > 0x0D && b < 0x20 && b != 0x1B))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
