@@ -1,1 +1,3 @@
-Console.WriteLine(TorchSharp.torch.ones(2,3).sum().item<float>());
+using LeNetFashion.Cli;
+
+return CliApp.Run(args);

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# One-time set-up of a Debian/Ubuntu machine for LeNetFashion; idempotent and quiet when nothing is needed.
+# 1. Fashion-MNIST (scripts/get-data.sh): apt package dataset-fashion-mnist, or a verified download.
+# 2. patchelf, when this host needs the compat runtime (its libstdc++ lacks GLIBCXX_3.4.32).
+# 3. The compat runtime itself (scripts/compat-runtime.sh).
+# Needs root (or sudo) for apt. Other systems: see README "Platform notes".
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+bash "$here/get-data.sh"
+if [ "$(bash "$here/compat-runtime.sh" status)" != not-needed ]; then
+  if ! command -v patchelf >/dev/null; then
+    echo "setup: installing patchelf with apt" >&2
+    $sudo_cmd apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq patchelf >/dev/null
+  fi
+  bash "$here/compat-runtime.sh" install
+fi

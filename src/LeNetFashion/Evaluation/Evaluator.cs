@@ -1,0 +1,61 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LeNetFashion.Evaluation;
+
+/// <summary>
+/// Runs a model in evaluation mode without gradients over consecutive batches. Training's validation pass
+/// and the <c>eval</c> verb both use it, so the same weights, samples and batch size give identical numbers.
+/// </summary>
+public static class Evaluator
+{
+    /// <summary>Default batch size for scoring the test set (train's final test and <c>eval</c> share it).</summary>
+    public const int DefaultBatchSize = 256;
+
+    /// <summary>Predicts samples <c>[start, start + count)</c> in batches of <paramref name="batchSize"/>.</summary>
+    /// <param name="model">Model mapping <c>[N, 1, 28, 28]</c> float32 to logits <c>[N, K]</c>.</param>
+    /// <param name="images">Images <c>[N, 1, H, W]</c> float32 on the model's device.</param>
+    /// <param name="labels">Labels <c>[N]</c> int64 on the same device.</param>
+    /// <param name="start">First sample.</param>
+    /// <param name="count">Number of samples.</param>
+    /// <param name="batchSize">Samples per forward pass.</param>
+    /// <returns>Per-sample labels, predictions and confidences, and the loss sum.</returns>
+    public static PredictionSet Predict(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, long start, long count, int batchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var wasTraining = model.training;
+        model.eval();
+        var allLabels = new long[count];
+        var allPredictions = new long[count];
+        var confidence = new float[count];
+        double lossSum = 0;
+        try
+        {
+            using var noGrad = no_grad();
+            for (long offset = 0; offset < count; offset += batchSize)
+            {
+                using var scope = NewDisposeScope();
+                var n = Math.Min(batchSize, count - offset);
+                var x = images.narrow(0, start + offset, n);
+                var y = labels.narrow(0, start + offset, n);
+                var logits = model.forward(x);
+                var loss = nn.functional.cross_entropy(logits, y);
+                lossSum += loss.item<float>() * (double)n;
+                var predicted = logits.argmax(1);
+                var p = nn.functional.softmax(logits, 1).gather(1, predicted.unsqueeze(1)).squeeze(1);
+                CopyTo(y, allLabels, offset);
+                CopyTo(predicted, allPredictions, offset);
+                p.cpu().data<float>().CopyTo(confidence, (int)offset);
+            }
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+
+        return new PredictionSet(allLabels, allPredictions, confidence, lossSum);
+    }
+
+    private static void CopyTo(Tensor t, long[] destination, long offset) =>
+        t.cpu().data<long>().CopyTo(destination, (int)offset);
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using LeNetFashion.IO;
+using LeNetFashion.Models;
+using LeNetFashion.Reporting;
+using LeNetFashion.Training;
+using static TorchSharp.torch;
+
+namespace LeNetFashion.Runs;
+
+/// <summary>
+/// The resumable checkpoint of the last completed epoch, in <c>&lt;run&gt;/checkpoint/</c>: the model's weights
+/// (<c>last-model.dat</c>), Adam's state (<c>optimizer.dat</c>), the best weights so far (<c>best-model.dat</c>),
+/// the history (<c>history.csv</c>) and <c>state.json</c>. A new checkpoint is written into a sibling folder
+/// and swapped in by renames, so a crash leaves either the old or the new one complete.
+/// </summary>
+public sealed class Checkpoint(string runDir)
+{
+    private const string StateFile = "state.json";
+    private const string LastModel = "last-model.dat";
+    private const string BestModel = "best-model.dat";
+    private const string OptimizerFile = "optimizer.dat";
+
+    private string Dir => Path.Combine(runDir, RunFiles.CheckpointDir);
+
+    /// <summary>Reads <c>state.json</c> of a run folder.</summary>
+    /// <exception cref="IOException">No checkpoint, or an unreadable one; one-line message.</exception>
+    public static CheckpointState ReadState(string runDir)
+    {
+        var dir = Path.Combine(runDir, RunFiles.CheckpointDir);
+        if (!Directory.Exists(dir) && Directory.Exists(dir + ".old"))
+        {
+            Directory.Move(dir + ".old", dir);
+        }
+
+        var path = Path.Combine(dir, StateFile);
+        if (!File.Exists(path))
+        {
+            throw new IOException($"--resume {runDir}: no checkpoint found ({path} is missing); expected the folder of an interrupted train run");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(path), ModelStore.JsonOptions)
+                ?? throw new IOException($"{path}: empty checkpoint state");
+        }
+        catch (JsonException e)
+        {
+            throw new IOException($"{path}: damaged checkpoint state ({e.Message})", e);
+        }
+    }
+
+    /// <summary>Writes the checkpoint of the epochs completed so far.</summary>
+    public void Save(nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, IReadOnlyDictionary<string, Tensor>? best, CheckpointState state)
+    {
+        var staging = Dir + ".new";
+        if (Directory.Exists(staging))
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+
+        Directory.CreateDirectory(staging);
+        model.save(Path.Combine(staging, LastModel));
+        optimizer.save_state_dict(Path.Combine(staging, OptimizerFile));
+        if (best is not null)
+        {
+            using var bestModel = ModelFactory.Create(state.Architecture);
+            bestModel.load_state_dict(best.ToDictionary(kv => kv.Key, kv => kv.Value));
+            bestModel.save(Path.Combine(staging, BestModel));
+        }
+
+        var history = Path.Combine(runDir, RunFiles.History);
+        if (File.Exists(history))
+        {
+            File.Copy(history, Path.Combine(staging, RunFiles.History));
+        }
+
+        File.WriteAllText(Path.Combine(staging, StateFile), JsonSerializer.Serialize(state, ModelStore.JsonOptions));
+        var old = Dir + ".old";
+        if (Directory.Exists(old))
+        {
+            Directory.Delete(old, recursive: true);
+        }
+
+        if (Directory.Exists(Dir))
+        {
+            Directory.Move(Dir, old);
+        }
+
+        Directory.Move(staging, Dir);
+        if (Directory.Exists(old))
+        {
+            Directory.Delete(old, recursive: true);
+        }
+    }
+
+    /// <summary>Loads the model's and optimizer's state and returns the history and the best weights so far.</summary>
+    public IReadOnlyList<EpochRecord> Load(nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, out Dictionary<string, Tensor>? best)
+    {
+        model.load(Path.Combine(Dir, LastModel));
+        optimizer.load_state_dict(Path.Combine(Dir, OptimizerFile));
+        best = null;
+        var bestPath = Path.Combine(Dir, BestModel);
+        if (File.Exists(bestPath))
+        {
+            var state = ReadState(runDir);
+            using var bestModel = ModelFactory.Create(state.Architecture);
+            bestModel.load(bestPath);
+            best = bestModel.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        }
+
+        var historyPath = Path.Combine(Dir, RunFiles.History);
+        var history = File.Exists(historyPath) ? HistoryCsv.Read(historyPath) : [];
+        AtomicFile.Write(Path.Combine(runDir, RunFiles.History), tmp => File.Copy(historyPath, tmp, overwrite: true));
+        return history;
+    }
+}

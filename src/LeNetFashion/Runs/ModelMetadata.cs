@@ -1,0 +1,66 @@
+namespace LeNetFashion.Runs;
+
+/// <summary>
+/// The JSON written beside a model file (<c>model.json</c> beside <c>model.dat</c>): what is needed to rebuild
+/// and score the model, and how it was trained. Keys are snake_case.
+/// </summary>
+public sealed record ModelMetadata
+{
+    /// <summary>Format tag of this file; <see cref="CurrentFormat"/>.</summary>
+    public string Format { get; init; } = CurrentFormat;
+
+    /// <summary>The format tag written by this version.</summary>
+    public const string CurrentFormat = "lenet-fashion-model/1";
+
+    /// <summary>Architecture name (see <c>ModelFactory.Names</c>).</summary>
+    public required string Architecture { get; init; }
+
+    /// <summary>Class names by label.</summary>
+    public required IReadOnlyList<string> ClassNames { get; init; }
+
+    /// <summary>Input shape of one sample, <c>[C, H, W]</c>.</summary>
+    public required IReadOnlyList<long> InputShape { get; init; }
+
+    /// <summary>Options the model was trained with.</summary>
+    public required RunOptionsRecord Options { get; init; }
+
+    /// <summary>Epoch whose weights were kept (best validation accuracy), from 0.</summary>
+    public int? BestEpoch { get; init; }
+
+    /// <summary>Validation accuracy of the kept weights, in [0, 1].</summary>
+    public double? ValAccuracy { get; init; }
+
+    /// <summary>Test accuracy of the kept weights on the 10,000 test images, in [0, 1].</summary>
+    public double? TestAccuracy { get; init; }
+
+    /// <summary>Epochs completed.</summary>
+    public int EpochsCompleted { get; init; }
+
+    /// <summary>Data folder used.</summary>
+    public string? DataDir { get; init; }
+
+    /// <summary>Versions of the tool, TorchSharp and .NET.</summary>
+    public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>When the file was written (UTC).</summary>
+    public DateTimeOffset CreatedUtc { get; init; }
+}
+
+/// <summary>The options of a training run as stored in <c>model.json</c>.</summary>
+/// <param name="Epochs">Epochs requested.</param>
+/// <param name="BatchSize">Samples per batch.</param>
+/// <param name="LearningRate">Adam learning rate.</param>
+/// <param name="TrainRate">Fraction of batches that train.</param>
+/// <param name="Seed">Seed of the torch generator (weights initialisation).</param>
+/// <param name="Limit">Only the first N training images were used, or null for all.</param>
+/// <param name="Device">Device used: cpu or cuda.</param>
+/// <param name="Threads">CPU threads used.</param>
+public sealed record RunOptionsRecord(
+    int Epochs,
+    int BatchSize,
+    double LearningRate,
+    double TrainRate,
+    long Seed,
+    int? Limit,
+    string Device,
+    int Threads);

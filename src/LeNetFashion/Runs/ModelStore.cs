@@ -1,0 +1,115 @@
+using System.Text.Json;
+using LeNetFashion.IO;
+using LeNetFashion.Models;
+using static TorchSharp.torch;
+
+namespace LeNetFashion.Runs;
+
+/// <summary>A model file could not be used: missing, damaged, not a model, or of another architecture. One-line message.</summary>
+public sealed class ModelFileException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Saves and loads a model as a TorchSharp weights file (<c>model.dat</c>, <c>Module.save</c> format) with its
+/// <see cref="ModelMetadata"/> JSON beside it (same name, <c>.json</c>).
+/// </summary>
+public static class ModelStore
+{
+    /// <summary>JSON settings for metadata: snake_case keys, indented.</summary>
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+
+    /// <summary>Path of the metadata JSON for a model file.</summary>
+    public static string MetadataPath(string modelPath) => Path.ChangeExtension(modelPath, ".json");
+
+    /// <summary>Writes the model's weights and its metadata, each atomically.</summary>
+    /// <param name="modelPath">Destination of the weights, e.g. <c>runs/…/model.dat</c>.</param>
+    /// <param name="model">The model.</param>
+    /// <param name="metadata">Its metadata.</param>
+    public static void Save(string modelPath, nn.Module<Tensor, Tensor> model, ModelMetadata metadata)
+    {
+        AtomicFile.Write(modelPath, tmp => model.save(tmp));
+        SaveMetadata(modelPath, metadata);
+    }
+
+    /// <summary>Writes only the metadata JSON beside <paramref name="modelPath"/>.</summary>
+    public static void SaveMetadata(string modelPath, ModelMetadata metadata) =>
+        AtomicFile.WriteAllText(MetadataPath(modelPath), JsonSerializer.Serialize(metadata, JsonOptions) + "\n");
+
+    /// <summary>Reads the metadata JSON beside a model file.</summary>
+    /// <exception cref="ModelFileException">Missing or malformed JSON, or another format.</exception>
+    public static ModelMetadata LoadMetadata(string modelPath)
+    {
+        if (!File.Exists(modelPath))
+        {
+            throw new ModelFileException($"{modelPath}: model file not found");
+        }
+
+        var jsonPath = MetadataPath(modelPath);
+        if (!File.Exists(jsonPath))
+        {
+            throw new ModelFileException($"{jsonPath}: model metadata not found; expected the JSON that train writes beside the model file");
+        }
+
+        ModelMetadata? metadata;
+        try
+        {
+            metadata = JsonSerializer.Deserialize<ModelMetadata>(File.ReadAllText(jsonPath), JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new ModelFileException($"{jsonPath}: not valid model metadata JSON ({e.Message})", e);
+        }
+
+        if (metadata is null || metadata.Format != ModelMetadata.CurrentFormat)
+        {
+            throw new ModelFileException($"{jsonPath}: format '{metadata?.Format}', expected '{ModelMetadata.CurrentFormat}'");
+        }
+
+        return metadata;
+    }
+
+    /// <summary>Loads a model: reads its metadata, rebuilds the architecture and loads the weights.</summary>
+    /// <param name="modelPath">The weights file.</param>
+    /// <param name="expectedArchitecture">When set, refuse a model of any other architecture.</param>
+    /// <returns>The model (on the CPU, in eval mode) and its metadata.</returns>
+    /// <exception cref="ModelFileException">Missing, damaged or truncated file, another architecture, or weights
+    /// that do not fit the architecture.</exception>
+    public static (nn.Module<Tensor, Tensor> Model, ModelMetadata Metadata) Load(string modelPath, string? expectedArchitecture = null)
+    {
+        var metadata = LoadMetadata(modelPath);
+        if (expectedArchitecture is not null && metadata.Architecture != expectedArchitecture)
+        {
+            throw new ModelFileException($"{modelPath}: architecture '{metadata.Architecture}', expected '{expectedArchitecture}'");
+        }
+
+        if (!ModelFactory.Names.Contains(metadata.Architecture))
+        {
+            throw new ModelFileException(
+                $"{modelPath}: architecture '{metadata.Architecture}' is not one this tool knows ({string.Join(", ", ModelFactory.Names)})");
+        }
+
+        var model = ModelFactory.Create(metadata.Architecture);
+        try
+        {
+            model.load(modelPath, strict: true);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            model.Dispose();
+            throw new ModelFileException(
+                $"{modelPath}: not a valid '{metadata.Architecture}' weights file ({FirstLine(e.Message)}); it may be truncated, damaged or of another architecture", e);
+        }
+
+        model.eval();
+        return (model, metadata);
+    }
+
+    private static string FirstLine(string s)
+    {
+        var i = s.IndexOfAny(['\r', '\n']);
+        return i < 0 ? s : s[..i];
+    }
+}

@@ -1,0 +1,38 @@
+namespace LeNetFashion.Runs;
+
+/// <summary>Names of the files a run folder holds.</summary>
+public static class RunFiles
+{
+    /// <summary>Best weights (TorchSharp format).</summary>
+    public const string Model = "model.dat";
+
+    /// <summary>Metadata beside <see cref="Model"/>.</summary>
+    public const string ModelJson = "model.json";
+
+    /// <summary>Per-epoch metrics.</summary>
+    public const string History = "history.csv";
+
+    /// <summary>Loss and accuracy curves.</summary>
+    public const string Curves = "curves.png";
+
+    /// <summary>Test-set confusion matrix, counts (rows = true class).</summary>
+    public const string ConfusionCsv = "confusion-matrix.csv";
+
+    /// <summary>Annotated heatmap of the counts.</summary>
+    public const string ConfusionPng = "confusion-matrix.png";
+
+    /// <summary>Heatmap of the row-normalised matrix (eval).</summary>
+    public const string ConfusionNormalizedPng = "confusion-matrix-normalized.png";
+
+    /// <summary>The first training batch as a grid.</summary>
+    public const string Samples = "samples.png";
+
+    /// <summary>First misclassified test images (eval).</summary>
+    public const string Misclassified = "misclassified.png";
+
+    /// <summary>Machine-readable evaluation results (eval).</summary>
+    public const string Metrics = "metrics.json";
+
+    /// <summary>Folder of the resumable checkpoint of the last completed epoch.</summary>
+    public const string CheckpointDir = "checkpoint";
+}
