@@ -65,12 +65,27 @@ public static class CliApp
         var o = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue, HelpName = helpName };
         o.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 1)
+            if (TryGet<int>(r, out var v) && v < 1)
             {
-                r.AddError($"{name} {r.GetValueOrDefault<int>()}: expected an integer of at least 1");
+                r.AddError($"{name} {v}: expected an integer of at least 1");
             }
         });
         return o;
+    }
+
+    /// <summary>The option's value, or false when it did not parse (System.CommandLine reports that error itself).</summary>
+    private static bool TryGet<T>(OptionResult r, out T value)
+    {
+        try
+        {
+            value = r.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
     }
 
     private static Option<int?> OptionalPositiveInt(string name, string description, string helpName)
@@ -78,9 +93,9 @@ public static class CliApp
         var o = new Option<int?>(name) { Description = description, HelpName = helpName };
         o.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is < 1)
+            if (TryGet<int?>(r, out var v) && v is < 1)
             {
-                r.AddError($"{name} {r.GetValueOrDefault<int?>()}: expected an integer of at least 1");
+                r.AddError($"{name} {v}: expected an integer of at least 1");
             }
         });
         return o;
@@ -100,8 +115,7 @@ public static class CliApp
         };
         lr.Validators.Add(r =>
         {
-            var v = r.GetValueOrDefault<double>();
-            if (!(double.IsFinite(v) && v > 0))
+            if (TryGet<double>(r, out var v) && !(double.IsFinite(v) && v > 0))
             {
                 r.AddError($"--lr {v.ToString(CultureInfo.InvariantCulture)}: expected a positive finite number such as 0.001");
             }
@@ -114,8 +128,7 @@ public static class CliApp
         };
         trainRate.Validators.Add(r =>
         {
-            var v = r.GetValueOrDefault<double>();
-            if (!(v > 0 && v < 1))
+            if (TryGet<double>(r, out var v) && !(v > 0 && v < 1))
             {
                 r.AddError($"--train-rate {v.ToString(CultureInfo.InvariantCulture)}: expected a number strictly between 0 and 1, such as 0.8");
             }
@@ -288,7 +301,7 @@ public static class CliApp
         };
         inputSize.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string?>() is { } s && ParseSize(s) is null)
+            if (TryGet<string?>(r, out var s) && s is not null && ParseSize(s) is null)
             {
                 r.AddError($"--input-size {s}: expected three positive integers C,H,W such as 1,28,28");
             }

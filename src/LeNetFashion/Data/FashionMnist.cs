@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace LeNetFashion.Data;
 
 /// <summary>Which part of Fashion-MNIST to load.</summary>
@@ -84,22 +85,22 @@ public static class FashionMnist
     {
         var (imagesName, labelsName) = FileNames(part);
         var imagesPath = FindFile(directory, imagesName)
-            ?? throw new DataFormatException($"{Path.Combine(directory, imagesName)}[.gz]: file not found", directory);
+            ?? throw new DataFormatException(string.Create(CultureInfo.InvariantCulture, $"{Path.Combine(directory, imagesName)}[.gz]: file not found"), directory);
         var labelsPath = FindFile(directory, labelsName)
-            ?? throw new DataFormatException($"{Path.Combine(directory, labelsName)}[.gz]: file not found", directory);
+            ?? throw new DataFormatException(string.Create(CultureInfo.InvariantCulture, $"{Path.Combine(directory, labelsName)}[.gz]: file not found"), directory);
 
         var images = IdxReader.Read(imagesPath, 3);
         if (images.Shape[1] != ImageSize || images.Shape[2] != ImageSize)
         {
             throw new DataFormatException(
-                $"{imagesPath}: images are {images.Shape[1]} × {images.Shape[2]}, the model needs {ImageSize} × {ImageSize}", imagesPath);
+                string.Create(CultureInfo.InvariantCulture, $"{imagesPath}: images are {images.Shape[1]} × {images.Shape[2]}, the model needs {ImageSize} × {ImageSize}"), imagesPath);
         }
 
         var labels = IdxReader.Read(labelsPath, 1);
         if (images.Count != labels.Count)
         {
             throw new DataFormatException(
-                $"image and label counts disagree: {images.Count:N0} images in {imagesPath}, {labels.Count:N0} labels in {labelsPath}", imagesPath);
+                string.Create(CultureInfo.InvariantCulture, $"image and label counts disagree: {images.Count:N0} images in {imagesPath}, {labels.Count:N0} labels in {labelsPath}"), imagesPath);
         }
 
         for (var i = 0; i < labels.Data.Length; i++)
@@ -107,7 +108,7 @@ public static class FashionMnist
             if (labels.Data[i] >= ClassCount)
             {
                 throw new DataFormatException(
-                    $"{labelsPath}: label {labels.Data[i]} at index {i} is outside 0–{ClassCount - 1}", labelsPath);
+                    string.Create(CultureInfo.InvariantCulture, $"{labelsPath}: label {labels.Data[i]} at index {i} is outside 0–{ClassCount - 1}"), labelsPath);
             }
         }
 

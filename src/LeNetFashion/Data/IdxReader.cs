@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.IO.Compression;
 
 namespace LeNetFashion.Data;
@@ -31,16 +32,16 @@ public static class IdxReader
         }
         catch (FileNotFoundException)
         {
-            throw new DataFormatException($"{path}: file not found", path);
+            throw new DataFormatException(string.Create(CultureInfo.InvariantCulture, $"{path}: file not found"), path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DataFormatException($"{path}: cannot read file ({e.Message})", path, e);
+            throw new DataFormatException(string.Create(CultureInfo.InvariantCulture, $"{path}: cannot read file ({e.Message})"), path, e);
         }
 
         if (bytes.Length == 0)
         {
-            throw new DataFormatException($"{path}: file is empty; expected an IDX file (gzip or raw)", path);
+            throw new DataFormatException(string.Create(CultureInfo.InvariantCulture, $"{path}: file is empty; expected an IDX file (gzip or raw)"), path);
         }
 
         if (bytes.Length >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B)
@@ -48,7 +49,7 @@ public static class IdxReader
             bytes = Decompress(path, bytes);
             if (bytes.Length == 0)
             {
-                throw new DataFormatException($"{path}: gzip stream decompresses to nothing; expected an IDX file", path);
+                throw new DataFormatException(string.Create(CultureInfo.InvariantCulture, $"{path}: gzip stream decompresses to nothing; expected an IDX file"), path);
             }
         }
 
@@ -65,7 +66,7 @@ public static class IdxReader
         if (bytes.Length < 4)
         {
             throw new DataFormatException(
-                $"{name}: {bytes.Length} byte(s) is too short for an IDX header (4-byte magic number expected)", name);
+                string.Create(CultureInfo.InvariantCulture, $"{name}: {bytes.Length} byte(s) is too short for an IDX header (4-byte magic number expected)"), name);
         }
 
         var magic = BinaryPrimitives.ReadUInt32BigEndian(bytes);
@@ -75,7 +76,7 @@ public static class IdxReader
             var reversed = BinaryPrimitives.ReverseEndianness(magic);
             var hint = reversed == expectedMagic ? " (the bytes are reversed: little-endian header?)" : LooksLikeText(bytes) ? " (the file looks like text or HTML, not IDX)" : "";
             throw new DataFormatException(
-                $"{name}: not an IDX file: magic number 0x{magic:X8} ({magic}), expected 0x{expectedMagic:X8} ({expectedMagic}){hint}", name);
+                string.Create(CultureInfo.InvariantCulture, $"{name}: not an IDX file: magic number 0x{magic:X8} ({magic}), expected 0x{expectedMagic:X8} ({expectedMagic}){hint}"), name);
         }
 
         var type = bytes[2];
@@ -83,20 +84,20 @@ public static class IdxReader
         if (type != UnsignedByteType)
         {
             throw new DataFormatException(
-                $"{name}: IDX element type 0x{type:X2}, expected 0x{UnsignedByteType:X2} (unsigned byte); magic number 0x{magic:X8}, expected 0x{expectedMagic:X8}", name);
+                string.Create(CultureInfo.InvariantCulture, $"{name}: IDX element type 0x{type:X2}, expected 0x{UnsignedByteType:X2} (unsigned byte); magic number 0x{magic:X8}, expected 0x{expectedMagic:X8}"), name);
         }
 
         if (dims != expectedDimensions)
         {
             throw new DataFormatException(
-                $"{name}: IDX file has {dims} dimension(s), expected {expectedDimensions} ({(expectedDimensions == 1 ? "a label file" : "an image file")}); magic number 0x{magic:X8}, expected 0x{expectedMagic:X8}", name);
+                string.Create(CultureInfo.InvariantCulture, $"{name}: IDX file has {dims} dimension(s), expected {expectedDimensions} ({(expectedDimensions == 1 ? "a label file" : "an image file")}); magic number 0x{magic:X8}, expected 0x{expectedMagic:X8}"), name);
         }
 
         var headerLength = 4 + (4 * dims);
         if (bytes.Length < headerLength)
         {
             throw new DataFormatException(
-                $"{name}: truncated IDX header: {bytes.Length} bytes, expected at least {headerLength}", name);
+                string.Create(CultureInfo.InvariantCulture, $"{name}: truncated IDX header: {bytes.Length} bytes, expected at least {headerLength}"), name);
         }
 
         var shape = new int[dims];
@@ -106,7 +107,7 @@ public static class IdxReader
             var size = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + (4 * i)));
             if (size < 0)
             {
-                throw new DataFormatException($"{name}: IDX dimension {i} has negative size {size}", name);
+                throw new DataFormatException(string.Create(CultureInfo.InvariantCulture, $"{name}: IDX dimension {i} has negative size {size}"), name);
             }
 
             shape[i] = size;
@@ -118,7 +119,7 @@ public static class IdxReader
         {
             var what = bytes.Length < expectedLength ? "truncated" : "too long";
             throw new DataFormatException(
-                $"{name}: {what}: the header [{string.Join(", ", shape)}] needs {expectedLength:N0} bytes, the file has {bytes.Length:N0}", name);
+                string.Create(CultureInfo.InvariantCulture, $"{name}: {what}: the header [{string.Join(", ", shape)}] needs {expectedLength:N0} bytes, the file has {bytes.Length:N0}"), name);
         }
 
         return new IdxArray(shape, bytes.AsSpan(headerLength).ToArray());
@@ -136,11 +137,11 @@ public static class IdxReader
         }
         catch (InvalidDataException e)
         {
-            throw new DataFormatException($"{path}: corrupt gzip stream ({e.Message}); download the file again", path, e);
+            throw new DataFormatException(string.Create(CultureInfo.InvariantCulture, $"{path}: corrupt gzip stream ({e.Message}); download the file again"), path, e);
         }
         catch (EndOfStreamException e)
         {
-            throw new DataFormatException($"{path}: truncated gzip stream; download the file again", path, e);
+            throw new DataFormatException(string.Create(CultureInfo.InvariantCulture, $"{path}: truncated gzip stream; download the file again"), path, e);
         }
     }
 

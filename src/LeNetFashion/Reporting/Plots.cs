@@ -58,17 +58,20 @@ public static class Plots
         var loss = CurvePanel(
             "Loss", "Loss", epochs,
             history.Select(r => r.TrainLoss).ToArray(), "Train loss",
-            history.Select(r => r.ValLoss).ToArray(), "Val loss");
+            history.Select(r => r.ValLoss).ToArray(), "Val loss", Alignment.UpperRight);
         var acc = CurvePanel(
             "Accuracy", "Acc", epochs,
             history.Select(r => r.TrainAcc).ToArray(), "Train acc",
-            history.Select(r => r.ValAcc).ToArray(), "Val acc");
+            history.Select(r => r.ValAcc).ToArray(), "Val acc", Alignment.LowerRight);
 
-        var multiplot = new Multiplot { Layout = new ScottPlot.MultiplotLayouts.Columns() };
-        multiplot.AddPlot(loss);
+        // new Multiplot() starts with an empty plot of its own; Multiplot(Plot) makes the loss panel the first one instead.
+        var multiplot = new Multiplot(loss) { Layout = new ScottPlot.MultiplotLayouts.Columns() };
         multiplot.AddPlot(acc);
-        var image = multiplot.Render(CurvesWidth, CurvesHeight);
-        var bytes = image.GetImageBytes(ImageFormat.Png, 100);
+        var bytes = WithInvariantCulture(() =>
+        {
+            using var image = multiplot.Render(CurvesWidth, CurvesHeight);
+            return image.GetImageBytes(ImageFormat.Png, 100);
+        });
         IO.AtomicFile.WriteAllBytes(path, bytes);
     }
 
@@ -107,8 +110,9 @@ public static class Plots
         var heatmap = plot.Add.Heatmap(values);
         heatmap.Colormap = YlGnBuColormap.Create();
 
-        // Heatmap row 0 is drawn at the top of its extent; cell (i, j) is centred at x = j, y = k - 1 - i.
-        heatmap.Extent = new CoordinateRect(-0.5, k - 0.5, -0.5, k - 0.5);
+        // Heatmap row 0 is drawn at the top. The extent spans the cell centres (ScottPlot draws half a cell
+        // beyond it on each side), so cell (i, j) is centred at x = j, y = k - 1 - i.
+        heatmap.Extent = new CoordinateRect(0, Math.Max(k - 1, 1e-9), 0, Math.Max(k - 1, 1e-9));
         var min = 0.0;
         var max = normalized ? 1.0 : Math.Max(1.0, values.Cast<double>().Max());
         heatmap.ManualRange = new ScottPlot.Range(min, max);
@@ -124,7 +128,8 @@ public static class Plots
                 label.Alignment = Alignment.MiddleCenter;
                 label.LabelFontSize = k <= 10 ? 13 : 10;
                 label.LabelFontName = FontName;
-                label.LabelFontColor = (values[i, j] - min) / (max - min) > 0.5 ? Colors.White : Color.FromHex("#202020");
+                var cell = heatmap.Colormap.GetColor((values[i, j] - min) / (max - min));
+                label.LabelFontColor = Luminance(cell) > 0.408 ? Color.FromHex("#202020") : Colors.White;
             }
         }
 
@@ -134,7 +139,7 @@ public static class Plots
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             positions.Select(y => k - 1 - y).ToArray(), names);
         plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.UpperRight;
         plot.Axes.Bottom.MinimumSize = 110;
         plot.Axes.Left.MinimumSize = 110;
         plot.Axes.SetLimits(-0.5, k - 0.5, -0.5, k - 0.5);
@@ -142,9 +147,14 @@ public static class Plots
         plot.XLabel("Predicted label");
         plot.YLabel("True label");
         plot.Title(normalized ? "Confusion matrix (normalized)" : "Confusion matrix");
-        plot.Add.ColorBar(heatmap);
+        var colorBar = plot.Add.ColorBar(heatmap);
+        if (colorBar.Axis.TickGenerator is ScottPlot.TickGenerators.NumericAutomatic colorTicks)
+        {
+            colorTicks.LabelFormatter = v => v.ToString("0.##", CultureInfo.InvariantCulture);
+        }
 
-        var bytes = plot.GetImageBytes(ConfusionMatrixWidth, ConfusionMatrixHeight, ImageFormat.Png);
+        var bytes = WithInvariantCulture(
+            () => plot.GetImageBytes(ConfusionMatrixWidth, ConfusionMatrixHeight, ImageFormat.Png));
         IO.AtomicFile.WriteAllBytes(path, bytes);
     }
 
@@ -273,6 +283,39 @@ public static class Plots
 
     private static string FontName { get; } = DetectFont();
 
+    /// <summary>
+    /// Runs <paramref name="render"/> under the invariant culture: ScottPlot formats tick labels with the current
+    /// culture, and figures must read the same ('.' decimals) on every machine.
+    /// </summary>
+    private static T WithInvariantCulture<T>(Func<T> render)
+    {
+        var saved = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        try
+        {
+            return render();
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+        }
+    }
+
+    /// <summary>
+    /// WCAG relative luminance of an sRGB colour, in [0, 1]. Text is dark above 0.408 and white below, the rule
+    /// seaborn's annotated heatmaps use.
+    /// </summary>
+    private static double Luminance(Color color)
+    {
+        static double Linear(byte c)
+        {
+            var v = c / 255.0;
+            return v <= 0.03928 ? v / 12.92 : Math.Pow((v + 0.055) / 1.055, 2.4);
+        }
+
+        return 0.2126 * Linear(color.R) + 0.7152 * Linear(color.G) + 0.0722 * Linear(color.B);
+    }
+
     private static string DetectFont()
     {
         using var typeface = SKTypeface.FromFamilyName(PreferredFont);
@@ -287,7 +330,14 @@ public static class Plots
     }
 
     private static Plot CurvePanel(
-        string title, string yLabel, double[] epochs, double[] train, string trainLabel, double[] val, string valLabel)
+        string title,
+        string yLabel,
+        double[] epochs,
+        double[] train,
+        string trainLabel,
+        double[] val,
+        string valLabel,
+        Alignment legendAlignment)
     {
         var plot = NewPlot();
         var trainLine = plot.Add.Scatter(epochs, train, Colors.Red);
@@ -302,7 +352,7 @@ public static class Plots
         plot.XLabel("epoch");
         plot.YLabel(yLabel);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(legendAlignment);
         return plot;
     }
 

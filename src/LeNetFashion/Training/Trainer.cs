@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using LeNetFashion.Data;
 using LeNetFashion.Evaluation;
 using TorchSharp;
@@ -139,11 +140,22 @@ public sealed class Trainer
                 var lossValue = loss.item<float>();
                 if (!float.IsFinite(lossValue))
                 {
-                    return (null, TrainingOutcome.Diverged,
-                        $"training diverged: loss is {lossValue} at epoch {epoch}, batch {b}; the learning rate ({_options.LearningRate}) is probably too high");
+                    return (null, TrainingOutcome.Diverged, string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"training diverged: loss is {lossValue} at epoch {epoch}, batch {b}; the learning rate ({_options.LearningRate}) is probably too high"));
                 }
 
-                _optimizer.step();
+                try
+                {
+                    _optimizer.step();
+                }
+                catch (System.Runtime.InteropServices.ExternalException e)
+                {
+                    return (null, TrainingOutcome.Diverged, string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"training diverged: the optimizer step failed at epoch {epoch}, batch {b} ({e.Message.Split('\n')[0]}); the learning rate ({_options.LearningRate}) is probably too high"));
+                }
+
                 trainLossSum += lossValue * (double)length;
                 trainCorrect += logits.argmax(1).eq(y).sum().item<long>();
             }
@@ -160,8 +172,9 @@ public sealed class Trainer
         var val = Evaluator.Predict(_model, _data.Images, _data.Labels, _split.ValidationStart, _split.ValidationSamples, _split.BatchSize);
         if (!double.IsFinite(val.LossSum))
         {
-            return (null, TrainingOutcome.Diverged,
-                $"training diverged: validation loss is {val.Loss} at epoch {epoch}; the learning rate ({_options.LearningRate}) is probably too high");
+            return (null, TrainingOutcome.Diverged, string.Create(
+                CultureInfo.InvariantCulture,
+                $"training diverged: validation loss is {val.Loss} at epoch {epoch}; the learning rate ({_options.LearningRate}) is probably too high"));
         }
 
         samplesDone += val.Count;

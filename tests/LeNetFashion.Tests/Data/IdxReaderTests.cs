@@ -1,0 +1,121 @@
+using LeNetFashion.Data;
+using Xunit;
+
+namespace LeNetFashion.Tests.Data;
+
+public sealed class IdxReaderTests : TestBase
+{
+    private string Write(string name, byte[] bytes)
+    {
+        var path = Path.Combine(TempDir, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    [Fact]
+    public void Raw_and_gzip_files_give_the_same_shape_and_bytes()
+    {
+        var raw = Fixtures.Images(3, 4, 5);
+        var a = IdxReader.Read(Write("raw-name.gz", raw), 3);
+        var b = IdxReader.Read(Write("gzip-name", Fixtures.Gzip(raw)), 3);
+
+        Assert.Equal([3, 4, 5], a.Shape);
+        Assert.Equal(a.Shape, b.Shape);
+        Assert.Equal(60, a.Data.Length);
+        Assert.Equal(a.Data, b.Data);
+        Assert.Equal((byte)(59 % 251), a.Data[59]);
+    }
+
+    [Fact]
+    public void A_label_file_reads_its_count_and_values()
+    {
+        var a = IdxReader.Read(Write("labels", Fixtures.Labels(9, 0, 3)), 1);
+        Assert.Equal(3, a.Count);
+        Assert.Equal(new byte[] { 9, 0, 3 }, a.Data);
+    }
+
+    [Fact]
+    public void An_empty_file_is_refused_with_its_name()
+    {
+        var path = Write("empty", []);
+        var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path, 3));
+        Assert.Equal($"{path}: file is empty; expected an IDX file (gzip or raw)", e.Message);
+    }
+
+    [Fact]
+    public void A_text_file_is_reported_as_not_idx()
+    {
+        var path = Write("page.html", "<!DOCTYPE html><html>Not found</html>"u8.ToArray());
+        var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path, 3));
+        Assert.Contains("not an IDX file: magic number 0x3C21444F", e.Message);
+        Assert.Contains("expected 0x00000803 (2051)", e.Message);
+        Assert.EndsWith("(the file looks like text or HTML, not IDX)", e.Message);
+    }
+
+    [Fact]
+    public void Reversed_magic_bytes_hint_at_byte_order()
+    {
+        var path = Write("reversed", [0x03, 0x08, 0x00, 0x00, 0, 0, 0, 0]);
+        var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path, 3));
+        Assert.Contains("magic number 0x03080000", e.Message);
+        Assert.Contains("little-endian", e.Message);
+    }
+
+    [Fact]
+    public void A_wrong_element_type_is_refused()
+    {
+        var path = Write("floats", Fixtures.Idx(0x0D, [1], [0, 0, 0, 0]));
+        var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path, 1));
+        Assert.Contains("IDX element type 0x0D, expected 0x08 (unsigned byte)", e.Message);
+    }
+
+    [Fact]
+    public void A_label_file_where_images_are_expected_is_refused_by_its_dimension_count()
+    {
+        var path = Write("labels-as-images", Fixtures.Labels(1, 2));
+        var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path, 3));
+        Assert.Contains("IDX file has 1 dimension(s), expected 3 (an image file)", e.Message);
+    }
+
+    [Fact]
+    public void A_truncated_file_reports_expected_and_actual_sizes()
+    {
+        var raw = Fixtures.Images(2, 28, 28);
+        var path = Write("truncated", raw[..^100]);
+        var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path, 3));
+        Assert.Equal($"{path}: truncated: the header [2, 28, 28] needs 1,584 bytes, the file has 1,484", e.Message);
+    }
+
+    [Fact]
+    public void A_truncated_gzip_file_is_refused()
+    {
+        var gz = Fixtures.Gzip(Fixtures.Images(50, 28, 28));
+        var path = Write("cut.gz", gz[..(gz.Length / 2)]);
+        var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path, 3));
+        Assert.StartsWith(path + ": ", e.Message);
+        Assert.True(e.Message.Contains("truncated") || e.Message.Contains("gzip"), e.Message);
+    }
+
+    [Fact]
+    public void A_corrupt_gzip_stream_is_refused()
+    {
+        var gz = Fixtures.Gzip(Fixtures.Images(5, 28, 28));
+        for (var i = 12; i < gz.Length - 8; i++)
+        {
+            gz[i] ^= 0x5A;
+        }
+
+        var path = Write("corrupt.gz", gz);
+        var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path, 3));
+        Assert.StartsWith(path + ": ", e.Message);
+        Assert.Contains("gzip", e.Message);
+    }
+
+    [Fact]
+    public void A_missing_file_is_named()
+    {
+        var path = Path.Combine(TempDir, "nope");
+        var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path, 1));
+        Assert.Equal($"{path}: file not found", e.Message);
+    }
+}

@@ -1,0 +1,119 @@
+using LeNetFashion.Evaluation;
+using LeNetFashion.Reporting;
+using LeNetFashion.Training;
+using Xunit;
+
+namespace LeNetFashion.Tests.Reporting;
+
+public sealed class PlotsTests
+{
+    private static readonly string[] s_classNames =
+        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
+    [Fact]
+    public void Curves_png_is_a_png_of_the_documented_size()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("curves.png");
+        var history = Enumerable.Range(0, 5)
+            .Select(e => new EpochRecord(e, 1.0 / (e + 1), 0.7 + 0.04 * e, 1.1 / (e + 1), 0.69 + 0.04 * e, 10, 0.001))
+            .ToList();
+
+        Plots.SaveCurves(path, history);
+
+        Assert.Equal((Plots.CurvesWidth, Plots.CurvesHeight), PngHeader.ReadSize(path));
+        Assert.Empty(Directory.GetFiles(temp.Path, "*.tmp"));
+    }
+
+    [Fact]
+    public void Curves_png_is_drawn_for_an_empty_history()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("curves.png");
+
+        Plots.SaveCurves(path, []);
+
+        Assert.Equal((Plots.CurvesWidth, Plots.CurvesHeight), PngHeader.ReadSize(path));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Confusion_matrix_png_is_a_png_of_the_documented_size(bool normalized)
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("confusion_matrix.png");
+        var m = new ConfusionMatrix(s_classNames);
+        for (var i = 0; i < s_classNames.Length; i++)
+        {
+            m.Add(i, i, 900);
+            m.Add(i, (i + 1) % s_classNames.Length, 100);
+        }
+
+        m.Add(9, 0, 0);
+
+        Plots.SaveConfusionMatrix(path, m, normalized);
+
+        Assert.Equal((Plots.ConfusionMatrixWidth, Plots.ConfusionMatrixHeight), PngHeader.ReadSize(path));
+    }
+
+    [Fact]
+    public void Confusion_matrix_png_tolerates_classes_with_no_samples()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("confusion_matrix_normalized.png");
+        var m = new ConfusionMatrix(["a", "b", "c"]);
+        m.Add(0, 1, 3);
+
+        Plots.SaveConfusionMatrix(path, m, normalized: true);
+
+        Assert.Equal((Plots.ConfusionMatrixWidth, Plots.ConfusionMatrixHeight), PngHeader.ReadSize(path));
+    }
+
+    [Fact]
+    public void Image_grid_png_has_the_size_that_ImageGridSize_reports()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("samples.png");
+        const int count = 64;
+        var pixels = new byte[count * 28 * 28];
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = (byte)(i * 7);
+        }
+
+        var indices = Enumerable.Range(0, count).ToList();
+        var titles = indices.Select(i => s_classNames[i % 10]).ToList();
+
+        Plots.SaveImageGrid(path, pixels, 28, 28, indices, titles, rows: 4, columns: 16);
+
+        var size = PngHeader.ReadSize(path);
+        Assert.Equal(Plots.ImageGridSize(28, 28, titles, 4, 16), size);
+        Assert.True(size.Width >= 16 * 28 * Plots.GridImageScale, $"width {size.Width}");
+        Assert.True(size.Height >= 4 * 28 * Plots.GridImageScale, $"height {size.Height}");
+    }
+
+    [Fact]
+    public void Image_grid_png_fits_long_titles_and_partly_filled_grids()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("misclassified.png");
+        var pixels = new byte[40 * 28 * 28];
+        int[] indices = [39, 0, 5];
+        string[] titles = ["Shirt → T-shirt/top (0.62)", "Ankle boot → Sneaker (0.51)", "A very long title that cannot fit in one cell at all (0.99)"];
+
+        Plots.SaveImageGrid(path, pixels, 28, 28, indices, titles, rows: 6, columns: 6);
+
+        Assert.Equal(Plots.ImageGridSize(28, 28, titles, 6, 6), PngHeader.ReadSize(path));
+    }
+
+    [Fact]
+    public void Image_grid_rejects_an_index_outside_the_images()
+    {
+        using var temp = new TempFolder();
+        var pixels = new byte[2 * 28 * 28];
+
+        Assert.Throws<ArgumentException>(
+            () => Plots.SaveImageGrid(temp.File("x.png"), pixels, 28, 28, [2], ["x"], 1, 1));
+    }
+}
