@@ -13,12 +13,16 @@
 #   scripts/compat-runtime.sh [install]   provision the compat root if this host needs it (idempotent, quiet)
 #   scripts/compat-runtime.sh status      print one of: not-needed | ready | missing
 #   scripts/compat-runtime.sh root        print the compat root folder
-#   scripts/compat-runtime.sh patch FILE  patch an ELF app host when needed (idempotent);
-#                                         exit 3 when needed but the compat root is missing
+#   scripts/compat-runtime.sh patch FILE [PRISTINE]
+#                                         patch an ELF app host when needed (idempotent); when not
+#                                         needed, restore it from PRISTINE (the SDK's app host) if it
+#                                         differs; exit 3 when needed but the compat root is missing
 # Environment:
 #   LENET_COMPAT_ROOT    compat root folder (default: ${XDG_CACHE_HOME:-~/.cache}/lenet-fashion/compat-root)
 #   LENET_COMPAT_MIRROR  Debian archive URL to fetch trixie packages from (default: the Debian
 #                        archive URL of this machine's own apt sources)
+#   LENET_HOST_LIBSTDCXX libstdc++.so.6 to judge the host by (default: the one ldconfig finds); for
+#                        checking the behaviour on a host that has GLIBCXX_3.4.32
 set -euo pipefail
 
 cache_base="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/lenet-fashion"
@@ -34,6 +38,7 @@ libdir="$root/usr/lib/$triplet"
 interp="$libdir/$loader"
 
 host_libstdcxx() {
+  if [ -n "${LENET_HOST_LIBSTDCXX:-}" ]; then printf '%s' "$LENET_HOST_LIBSTDCXX"; return; fi
   local p
   p=$(/sbin/ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*\(libc6/{print $NF; exit}') || true
   if [ -z "$p" ]; then
@@ -105,8 +110,11 @@ install() {
 }
 
 patch_file() {
-  local file="$1"
-  needed || return 0
+  local file="$1" pristine="${2:-}"
+  if ! needed; then
+    if [ -n "$pristine" ] && [ -f "$pristine" ] && ! cmp -s "$file" "$pristine"; then cp "$pristine" "$file"; fi
+    return 0
+  fi
   ready || return 3
   command -v patchelf >/dev/null || { echo "compat-runtime: patchelf not found (apt-get install patchelf)" >&2; return 4; }
   local cur_interp cur_rpath
@@ -125,6 +133,6 @@ case "${1:-install}" in
   install) install ;;
   status) status ;;
   root) echo "$root" ;;
-  patch) [ $# -ge 2 ] || { echo "usage: $0 patch FILE" >&2; exit 2; }; patch_file "$2" ;;
-  *) echo "usage: $0 [install|status|root|patch FILE]" >&2; exit 2 ;;
+  patch) [ $# -ge 2 ] || { echo "usage: $0 patch FILE [PRISTINE]" >&2; exit 2; }; patch_file "$2" "${3:-}" ;;
+  *) echo "usage: $0 [install|status|root|patch FILE [PRISTINE]]" >&2; exit 2 ;;
 esac

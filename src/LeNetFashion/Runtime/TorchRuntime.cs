@@ -18,6 +18,12 @@ public static class TorchRuntime
     /// <exception cref="TorchLoadException">The native library cannot load; the message names the cause and the fix.</exception>
     public static void EnsureLoaded()
     {
+        // Fail fast, before TorchSharp's loader tries (and copies ~480 MB of native files as a fallback).
+        if (OperatingSystem.IsLinux() && !HostHasGlibcxx() && !RunningUnderCompatLoader())
+        {
+            throw new TorchLoadException(GlibcxxMessage);
+        }
+
         try
         {
             using var t = torch.zeros(1);
@@ -28,12 +34,42 @@ public static class TorchRuntime
         }
     }
 
+    private static string GlibcxxMessage =>
+        $"TorchSharp cannot load: this system's libstdc++ lacks {RequiredGlibcxx} (needed by TorchSharp 0.107, built with GCC 13; Debian 12 and Ubuntu 22.04 stop at 3.4.30); fix: bash scripts/compat-runtime.sh, then rebuild (dotnet build) so the app host uses the compat runtime";
+
+    /// <summary>
+    /// Whether this process was started by a patched app host, i.e. its dynamic loader is not the system's
+    /// (see scripts/compat-runtime.sh): the loader mapped into the process lives outside /lib and /usr/lib.
+    /// </summary>
+    public static bool RunningUnderCompatLoader()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/maps"))
+            {
+                var slash = line.IndexOf('/');
+                if (slash < 0 || !line.Contains("/ld-linux", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var path = line[slash..];
+                return !(path.StartsWith("/lib", StringComparison.Ordinal) || path.StartsWith("/usr/lib", StringComparison.Ordinal));
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return true; // cannot tell: let TorchSharp try
+    }
+
     private static string Diagnose(Exception e)
     {
         var text = e.ToString();
         if (OperatingSystem.IsLinux() && (text.Contains("GLIBCXX", StringComparison.Ordinal) || !HostHasGlibcxx()))
         {
-            return $"TorchSharp cannot load: this system's libstdc++ lacks {RequiredGlibcxx} (needed by TorchSharp 0.107, built with GCC 13; Debian 12 and Ubuntu 22.04 stop at 3.4.30); fix: bash scripts/compat-runtime.sh, then rebuild (dotnet build) so the app host uses the compat runtime";
+            return GlibcxxMessage;
         }
 
         if (text.Contains("libtorch", StringComparison.OrdinalIgnoreCase) || e is DllNotFoundException)
