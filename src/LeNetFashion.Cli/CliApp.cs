@@ -88,6 +88,23 @@ public static class CliApp
         }
     }
 
+    /// <summary>
+    /// Parses a number with '.' decimals whatever the current culture. System.CommandLine's own parser uses the current
+    /// culture, where (in German, for example) "0.001" reads as 1 and "0.8" as 8: a silently wrong learning rate.
+    /// </summary>
+    private static Func<ArgumentResult, double> InvariantDouble(string example) => r =>
+    {
+        var token = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Join(" ", r.Tokens.Select(t => t.Value));
+        if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        var option = (r.Parent as OptionResult)?.Option.Name;
+        r.AddError($"{option} {token}: expected a number with '.' as the decimal separator, such as {example}");
+        return 0;
+    };
+
     private static Option<int?> OptionalPositiveInt(string name, string description, string helpName)
     {
         var o = new Option<int?>(name) { Description = description, HelpName = helpName };
@@ -111,6 +128,7 @@ public static class CliApp
         {
             Description = "Adam learning rate, a positive number.",
             DefaultValueFactory = _ => defaults.LearningRate,
+            CustomParser = InvariantDouble("0.001"),
             HelpName = "rate",
         };
         lr.Validators.Add(r =>
@@ -124,6 +142,7 @@ public static class CliApp
         {
             Description = "Fraction of the training batches that train, strictly between 0 and 1; the following batches validate (round(batches × rate) train).",
             DefaultValueFactory = _ => defaults.TrainRate,
+            CustomParser = InvariantDouble("0.8"),
             HelpName = "fraction",
         };
         trainRate.Validators.Add(r =>
@@ -210,9 +229,15 @@ public static class CliApp
 
             switch (t.Outcome)
             {
+                case TrainingOutcome.Interrupted when t.History.Count == 0:
+                    error.WriteLine($"Interrupted before the first epoch completed; nothing to resume ({result.OutputDir} holds only {RunFiles.Samples})");
+                    return ExitCodes.Interrupted;
                 case TrainingOutcome.Interrupted:
                     error.WriteLine($"Interrupted after {t.History.Count} completed epoch(s); saved in {result.OutputDir} (checkpoint, history, best model); continue with: train --resume {result.OutputDir}");
                     return ExitCodes.Interrupted;
+                case TrainingOutcome.Diverged when t.History.Count == 0:
+                    error.WriteLine($"error: {t.Message}; no epoch completed, so no model, history or plots were written ({result.OutputDir} holds only {RunFiles.Samples})");
+                    return ExitCodes.Diverged;
                 case TrainingOutcome.Diverged:
                     error.WriteLine($"error: {t.Message}; {t.History.Count} completed epoch(s) saved in {result.OutputDir}");
                     return ExitCodes.Diverged;

@@ -44,7 +44,8 @@ public static class IdxReader
             throw new DataFormatException(string.Create(CultureInfo.InvariantCulture, $"{path}: file is empty; expected an IDX file (gzip or raw)"), path);
         }
 
-        if (bytes.Length >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B)
+        var compressed = bytes.Length >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B;
+        if (compressed)
         {
             bytes = Decompress(path, bytes);
             if (bytes.Length == 0)
@@ -53,7 +54,7 @@ public static class IdxReader
             }
         }
 
-        return Parse(path, bytes, expectedDimensions);
+        return Parse(path, bytes, expectedDimensions, compressed);
     }
 
     /// <summary>Parses IDX bytes already in memory (uncompressed).</summary>
@@ -61,7 +62,11 @@ public static class IdxReader
     /// <param name="bytes">The whole file.</param>
     /// <param name="expectedDimensions">Number of dimensions required.</param>
     /// <exception cref="DataFormatException">See <see cref="Read"/>.</exception>
-    public static IdxArray Parse(string name, byte[] bytes, int expectedDimensions)
+    public static IdxArray Parse(string name, byte[] bytes, int expectedDimensions) => Parse(name, bytes, expectedDimensions, compressed: false);
+
+    // compressed: the bytes came out of a gzip file. A short result then means a cut-off download (.NET's GZipStream
+    // ends quietly at the end of a truncated stream, without an error), and the message says so.
+    private static IdxArray Parse(string name, byte[] bytes, int expectedDimensions, bool compressed)
     {
         if (bytes.Length < 4)
         {
@@ -118,8 +123,10 @@ public static class IdxReader
         if (bytes.Length != expectedLength)
         {
             var what = bytes.Length < expectedLength ? "truncated" : "too long";
+            var has = string.Create(CultureInfo.InvariantCulture, $"{(compressed ? "the gzip file decompresses to" : "the file has")} {bytes.Length:N0}");
+            var hint = compressed && bytes.Length < expectedLength ? "; the download is probably incomplete, download the file again" : "";
             throw new DataFormatException(
-                string.Create(CultureInfo.InvariantCulture, $"{name}: {what}: the header [{string.Join(", ", shape)}] needs {expectedLength:N0} bytes, the file has {bytes.Length:N0}"), name);
+                string.Create(CultureInfo.InvariantCulture, $"{name}: {what}: the header [{string.Join(", ", shape)}] needs {expectedLength:N0} bytes, {has}{hint}"), name);
         }
 
         return new IdxArray(shape, bytes.AsSpan(headerLength).ToArray());

@@ -50,13 +50,19 @@ public static class TrainRun
         var dataDir = DataLocator.Resolve(options.DataDir ?? resumed?.DataDir, DatasetPart.Train);
         DataLocator.Resolve(dataDir, DatasetPart.Test);
         var device = TorchRuntime.SelectDevice(options.Device);
+
+        // Every input is checked before the run folder is created and before any training: damaged data
+        // (the test files included) or a batch size the data cannot fill fail in seconds, not after the last epoch.
+        var trainSet = FashionMnist.Load(dataDir, DatasetPart.Train, options.Limit);
+        var testSet = FashionMnist.Load(dataDir, DatasetPart.Test);
+        CheckBatchSize(options.Training.BatchSize, trainSet.Count, options.Limit);
+        var split = BatchSplit.Create(trainSet.Count, options.Training.BatchSize, options.Training.TrainRate);
+
         var outputDir = resumed is null ? PrepareOutput(options.Output, options.Overwrite) : Path.GetFullPath(options.Resume!);
         var threads = TorchRuntime.SetThreads(options.Threads);
         var seed = options.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
         torch.manual_seed(seed);
 
-        var trainSet = FashionMnist.Load(dataDir, DatasetPart.Train, options.Limit);
-        var split = BatchSplit.Create(trainSet.Count, options.Training.BatchSize, options.Training.TrainRate);
         using var train = TensorData.FromDataset(trainSet, device);
         using var model = ModelFactory.Create(options.Architecture);
         model.to(device);
@@ -128,8 +134,7 @@ public static class TrainRun
             return new TrainRunResult(outputDir, result, null, null);
         }
 
-        var test = FashionMnist.Load(dataDir, DatasetPart.Test);
-        using var testData = TensorData.FromDataset(test, device);
+        using var testData = TensorData.FromDataset(testSet, device);
         var predictions = Evaluator.Predict(model, testData.Images, testData.Labels, 0, testData.Count, Evaluator.DefaultBatchSize);
         var confusion = ConfusionMatrix.FromPredictions(FashionMnist.ClassNames, predictions.Labels, predictions.Predictions);
         ConfusionMatrixCsv.Write(Path.Combine(outputDir, RunFiles.ConfusionCsv), confusion);
@@ -178,10 +183,45 @@ public static class TrainRun
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"--output {output ?? dir}: cannot write to the folder ({e.Message})", e);
+            var why = BlockingFile(dir) is { } file ? $"{file} is a file, not a folder" : e.Message;
+            throw new IOException($"--output {output ?? dir}: cannot write to the folder ({why}); choose a writable folder", e);
         }
 
         return Path.GetFullPath(dir);
+    }
+
+    /// <summary>
+    /// Refuses a batch size that the training images cannot fill more than once: one batch can neither train and
+    /// validate, and the batch-split message alone ("leaves no validation batch") does not say that the batch is the cause.
+    /// </summary>
+    /// <exception cref="ArgumentException">The batch size is at least the number of training images.</exception>
+    private static void CheckBatchSize(int batchSize, int imageCount, int? limit)
+    {
+        if (batchSize >= imageCount)
+        {
+            throw new ArgumentException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"--batch-size {batchSize}: {(batchSize > imageCount ? "larger than" : "as large as")} the {imageCount:N0} training images{(limit is null ? "" : $" (--limit {limit})")}, so they make a single batch and none is left to validate; use a smaller batch size"));
+        }
+    }
+
+    /// <summary>The nearest existing ancestor of <paramref name="dir"/> when it is a file (so the folder cannot be created), else null.</summary>
+    private static string? BlockingFile(string dir)
+    {
+        for (var p = Path.GetFullPath(dir); !string.IsNullOrEmpty(p); p = Path.GetDirectoryName(p))
+        {
+            if (File.Exists(p))
+            {
+                return p;
+            }
+
+            if (Directory.Exists(p))
+            {
+                return null;
+            }
+        }
+
+        return null;
     }
 
     private static void WriteSamples(string path, ImageDataset set)

@@ -1,0 +1,122 @@
+using LeNetFashion.Cli;
+using Xunit;
+
+namespace LeNetFashion.Tests.Reliability;
+
+/// <summary>A small model trained once for <see cref="BadModelReliabilityTests"/>, in its own folder.</summary>
+public sealed class TrainedModelFixture : IDisposable
+{
+    public TrainedModelFixture()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "lenet-tests", "trained-model-" + Guid.NewGuid().ToString("N")[..8]);
+        DataDir = Fixtures.SeparableDataset(Path.Combine(Root, "data"), 64, 8);
+        RunDir = Path.Combine(Root, "run");
+        var r = Cli.Run(CancellationToken.None, "train", "--data-dir", DataDir, "--epochs", "1", "--batch-size", "16", "--seed", "3", "--threads", "1", "--output", RunDir);
+        Assert.True(r.Code == 0, r.Error);
+    }
+
+    /// <summary>Folder holding everything, deleted afterwards.</summary>
+    public string Root { get; }
+
+    /// <summary>The fake data folder the model was trained on.</summary>
+    public string DataDir { get; }
+
+    /// <summary>The run folder with <c>model.dat</c> and <c>model.json</c>.</summary>
+    public string RunDir { get; }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary><c>eval</c> of a model file that is missing, damaged, not a model, or of another architecture: exit 2, one line.</summary>
+[Collection("Torch")]
+public sealed class BadModelReliabilityTests(TrainedModelFixture trained) : TestBase, IClassFixture<TrainedModelFixture>
+{
+    /// <summary>Copies the trained model.dat and model.json into this test's folder and returns the copy of model.dat.</summary>
+    private string CopyModel()
+    {
+        foreach (var name in new[] { "model.dat", "model.json" })
+        {
+            File.Copy(Path.Combine(trained.RunDir, name), Path.Combine(TempDir, name));
+        }
+
+        return Path.Combine(TempDir, "model.dat");
+    }
+
+    private CliResult Eval(string model) =>
+        Cli.Run("eval", "--model", model, "--data-dir", trained.DataDir, "--output", Path.Combine(TempDir, "eval"));
+
+    [Fact]
+    public void The_intact_model_evaluates()
+    {
+        var r = Eval(CopyModel());
+
+        Assert.True(r.Code == 0, r.Error);
+        Assert.StartsWith("Test accuracy: ", r.Output);
+    }
+
+    [Fact]
+    public void A_missing_model_file_is_named()
+    {
+        var model = Path.Combine(TempDir, "nope.dat");
+
+        Cli.AssertError(Eval(model), ExitCodes.BadInput, $"{model}: model file not found");
+    }
+
+    [Fact]
+    public void A_model_file_cut_in_half_is_refused_as_truncated_or_damaged()
+    {
+        var model = CopyModel();
+        var bytes = File.ReadAllBytes(model);
+        File.WriteAllBytes(model, bytes[..(bytes.Length / 2)]);
+
+        Cli.AssertError(Eval(model), ExitCodes.BadInput,
+            $"{model}: not a valid 'lenet' weights file (Attempted to read past the end of the stream.); it may be truncated, damaged or of another architecture");
+    }
+
+    [Fact]
+    public void Random_bytes_under_the_model_name_are_refused_as_not_a_model()
+    {
+        var model = CopyModel();
+        var bytes = new byte[5000];
+        new Random(1).NextBytes(bytes);
+        File.WriteAllBytes(model, bytes);
+
+        var r = Eval(model);
+
+        Assert.Equal(ExitCodes.BadInput, r.Code);
+        var line = Cli.OneLine(r.Error);
+        Assert.StartsWith($"error: {model}: not a valid 'lenet' weights file (", line);
+        Assert.EndsWith("); it may be truncated, damaged or of another architecture", line);
+    }
+
+    [Fact]
+    public void A_model_without_its_metadata_json_is_refused()
+    {
+        var model = CopyModel();
+        File.Delete(Path.Combine(TempDir, "model.json"));
+
+        Cli.AssertError(Eval(model), ExitCodes.BadInput,
+            $"{Path.Combine(TempDir, "model.json")}: model metadata not found; expected the JSON that train writes beside the model file");
+    }
+
+    [Fact]
+    public void A_model_of_another_architecture_is_refused()
+    {
+        var model = CopyModel();
+        var json = Path.Combine(TempDir, "model.json");
+        var text = File.ReadAllText(json);
+        Assert.Contains("\"architecture\": \"lenet\"", text);
+        File.WriteAllText(json, text.Replace("\"architecture\": \"lenet\"", "\"architecture\": \"lenet5\""));
+
+        Cli.AssertError(Eval(model), ExitCodes.BadInput, $"{model}: architecture 'lenet5' is not one this tool knows (lenet)");
+    }
+}

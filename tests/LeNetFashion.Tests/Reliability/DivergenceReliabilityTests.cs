@@ -1,0 +1,75 @@
+using LeNetFashion.Cli;
+using LeNetFashion.Models;
+using LeNetFashion.Reporting;
+using LeNetFashion.Runs;
+using LeNetFashion.Tests.Reporting;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace LeNetFashion.Tests.Reliability;
+
+/// <summary>
+/// A non-finite loss stops training with exit code 3 and a line naming the epoch and batch; what completed before
+/// is kept, and nothing misleading (a model or history of a diverged epoch) is written.
+/// </summary>
+[Collection("Torch")]
+public sealed class DivergenceReliabilityTests : TestBase
+{
+    private string Data => Fixtures.SeparableDataset(Path.Combine(TempDir, "data"), 320, 16);
+
+    [Fact]
+    public void A_huge_learning_rate_stops_in_the_first_epoch_and_writes_no_model_or_history()
+    {
+        var run = Path.Combine(TempDir, "run");
+
+        var r = Cli.Run("train", "--data-dir", Data, "--epochs", "2", "--batch-size", "16", "--seed", "7", "--threads", "1", "--lr", "1e37", "--output", run);
+
+        Assert.Equal(ExitCodes.Diverged, r.Code);
+        var line = Cli.OneLine(r.Error);
+        Assert.Matches(@"^error: training diverged: loss is (NaN|-?Infinity) at epoch 0, batch \d+; the learning rate \(1E\+37\) is probably too high; no epoch completed, so no model, history or plots were written \(.+ holds only samples\.png\)$", line);
+        Assert.Contains($"({run} holds only samples.png)", line);
+        Assert.Equal(["samples.png"], Directory.GetFileSystemEntries(run).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_loss_that_overflows_after_two_epochs_keeps_their_history_curves_and_best_model()
+    {
+        var run = Path.Combine(TempDir, "run");
+        var first = Cli.Run("train", "--data-dir", Data, "--epochs", "2", "--batch-size", "16", "--seed", "7", "--threads", "1", "--output", run);
+        Assert.True(first.Code == 0, first.Error);
+        var history = HistoryCsv.Read(Path.Combine(run, RunFiles.History));
+        var (bestBefore, _) = ModelStore.Load(Path.Combine(run, RunFiles.Model));
+
+        // Weights blown up to 1e38 in the checkpoint: the next epoch's logits overflow float32 to infinity, the loss is NaN.
+        using (var blownUp = ModelFactory.Create(LeNet.ArchitectureName))
+        {
+            using (no_grad())
+            {
+                foreach (var p in blownUp.parameters())
+                {
+                    p.fill_(1e38);
+                }
+            }
+
+            blownUp.save(Path.Combine(run, RunFiles.CheckpointDir, "last-model.dat"));
+        }
+
+        var r = Cli.Run("train", "--resume", run, "--epochs", "4");
+
+        Assert.Equal(ExitCodes.Diverged, r.Code);
+        Assert.Matches(
+            $@"^error: training diverged: loss is (NaN|-?Infinity) at epoch 2, batch 0; the learning rate \(0\.001\) is probably too high; 2 completed epoch\(s\) saved in {System.Text.RegularExpressions.Regex.Escape(run)}$",
+            Cli.OneLine(r.Error));
+        var after = HistoryCsv.Read(Path.Combine(run, RunFiles.History));
+        Assert.Equal(history, after);
+        Assert.Equal((Plots.CurvesWidth, Plots.CurvesHeight), PngHeader.ReadSize(Path.Combine(run, RunFiles.Curves)));
+        var (bestAfter, metadata) = ModelStore.Load(Path.Combine(run, RunFiles.Model));
+        using (bestBefore)
+        using (bestAfter)
+        {
+            Assert.Equal(2, metadata.EpochsCompleted);
+            Assert.Equal(history.MaxBy(h => h.ValAcc)!.Epoch, metadata.BestEpoch);
+            Weights.AssertBitwiseEqual(bestBefore, bestAfter);
+        }
+    }
+}

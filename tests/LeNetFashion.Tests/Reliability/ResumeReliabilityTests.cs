@@ -1,0 +1,98 @@
+using LeNetFashion.Reporting;
+using LeNetFashion.Runs;
+using LeNetFashion.Training;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace LeNetFashion.Tests.Reliability;
+
+/// <summary>
+/// On the CPU with a fixed seed, a run is reproducible, and a run interrupted after an epoch and resumed ends
+/// with exactly the metrics and weights of a run that was never interrupted.
+/// </summary>
+[Collection("Torch")]
+public sealed class ResumeReliabilityTests : TestBase
+{
+    private const int Epochs = 4;
+
+    private TrainRunOptions Options(string output) => new()
+    {
+        DataDir = Fixtures.SeparableDataset(Path.Combine(TempDir, "data"), 320, 16),
+        Training = new TrainingOptions { Epochs = Epochs, BatchSize = 16, LearningRate = 0.001 },
+        Device = "cpu",
+        Threads = 1,
+        Seed = 7,
+        Output = Path.Combine(TempDir, output),
+    };
+
+    private static TrainRunResult Execute(TrainRunOptions options, CancellationTokenSource? cancel = null, int cancelAfterEpoch = -1) =>
+        TrainRun.Execute(options, new RecordingReporter(cancel, cancelAfterEpoch), cancel?.Token ?? TestContext.Current.CancellationToken);
+
+    /// <summary>Every history column but <c>seconds</c>, bitwise.</summary>
+    private static void AssertSameMetrics(string expectedRun, string actualRun)
+    {
+        static object[] Metrics(EpochRecord r) => [r.Epoch, r.TrainLoss, r.TrainAcc, r.ValLoss, r.ValAcc, r.LearningRate];
+        var expected = HistoryCsv.Read(Path.Combine(expectedRun, RunFiles.History));
+        var actual = HistoryCsv.Read(Path.Combine(actualRun, RunFiles.History));
+        Assert.Equal(Epochs, expected.Count);
+        Assert.Equal(expected.Select(Metrics), actual.Select(Metrics));
+    }
+
+    private static void AssertSameWeights(string expectedRun, string actualRun)
+    {
+        var (a, _) = ModelStore.Load(Path.Combine(expectedRun, RunFiles.Model));
+        var (b, _) = ModelStore.Load(Path.Combine(actualRun, RunFiles.Model));
+        using (a)
+        using (b)
+        {
+            Weights.AssertBitwiseEqual(a, b);
+        }
+    }
+
+    [Fact]
+    public void A_run_interrupted_after_epoch_1_and_resumed_ends_exactly_as_an_uninterrupted_run()
+    {
+        var a = Execute(Options("a"));
+        Assert.Equal(TrainingOutcome.Completed, a.Training.Outcome);
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var interrupted = Execute(Options("b"), cancel, cancelAfterEpoch: 1);
+        Assert.Equal(TrainingOutcome.Interrupted, interrupted.Training.Outcome);
+        Assert.Equal(2, HistoryCsv.Read(Path.Combine(interrupted.OutputDir, RunFiles.History)).Count);
+
+        var resumed = Execute(new TrainRunOptions { Resume = interrupted.OutputDir, Training = new TrainingOptions { Epochs = Epochs } });
+
+        Assert.Equal(TrainingOutcome.Completed, resumed.Training.Outcome);
+        Assert.Equal(a.TestAccuracy, resumed.TestAccuracy);
+        AssertSameMetrics(a.OutputDir, resumed.OutputDir);
+        AssertSameWeights(a.OutputDir, resumed.OutputDir);
+    }
+
+    [Fact]
+    public void Two_runs_with_the_same_seed_give_identical_metrics_and_weights()
+    {
+        var first = Execute(Options("first"));
+        var second = Execute(Options("second"));
+
+        AssertSameMetrics(first.OutputDir, second.OutputDir);
+        AssertSameWeights(first.OutputDir, second.OutputDir);
+        Assert.Contains("\"seed\": 7", File.ReadAllText(Path.Combine(second.OutputDir, RunFiles.ModelJson)));
+    }
+
+    [Fact]
+    public void A_completed_run_leaves_no_temporary_files_or_checkpoint_staging_folders()
+    {
+        var run = Execute(Options("run") with { Training = new TrainingOptions { Epochs = 2, BatchSize = 16 } });
+        var evalRun = EvalRun.Execute(new EvalRunOptions { Model = Path.Combine(run.OutputDir, RunFiles.Model), DataDir = Path.Combine(TempDir, "data"), Device = "cpu" });
+
+        Assert.Equal(run.OutputDir, evalRun.OutputDir);
+        Assert.Empty(Directory.GetFiles(run.OutputDir, "*.tmp", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(run.OutputDir, ".*", SearchOption.AllDirectories));
+        Assert.Equal(
+            ["checkpoint", "confusion-matrix-normalized.png", "confusion-matrix.csv", "confusion-matrix.png", "curves.png", "history.csv", "metrics.json", "misclassified.png", "model.dat", "model.json", "samples.png"],
+            Directory.GetFileSystemEntries(run.OutputDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["best-model.dat", "history.csv", "last-model.dat", "optimizer.dat", "state.json"],
+            Directory.GetFileSystemEntries(Path.Combine(run.OutputDir, RunFiles.CheckpointDir)).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+}
