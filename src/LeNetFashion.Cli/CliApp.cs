@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
+using System.Runtime.InteropServices;
 using System.Globalization;
 using LeNetFashion.Data;
 using LeNetFashion.Models;
@@ -23,9 +25,25 @@ public static class CliApp
     {
         output ??= Console.Out;
         error ??= Console.Error;
-        var root = BuildRootCommand(output, error, cancellationToken);
-        var parse = root.Parse(args);
-        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+
+        // Numbers on the command line, in help text and in output are culture-invariant ('.' decimals).
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        try
+        {
+            var root = BuildRootCommand(output, error, cancellationToken);
+            var parse = root.Parse(args);
+            if (parse.Action is ParseErrorAction parseError)
+            {
+                parseError.ShowHelp = false; // one line per error, not the whole help text
+            }
+
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
     }
 
     /// <summary>Builds the command tree.</summary>
@@ -38,11 +56,24 @@ public static class CliApp
         return root;
     }
 
-    private static Option<string?> DataDirOption() => new("--data-dir")
+    private static Option<string?> DataDirOption() => NonEmpty(new Option<string?>("--data-dir")
     {
-        Description = $"Folder with the four Fashion-MNIST files (gzip or raw). Default: ${DataLocator.EnvironmentVariable}, then ./{DataLocator.LocalDirectory.Replace('\\', '/')}, then {DataLocator.SystemDirectory}.",
+        Description = $"Folder with the four Fashion-MNIST files (gzip or raw). Default: ${DataLocator.EnvironmentVariable}, then ./{DataLocator.LocalDirectory.Replace('\\', '/')}, then {DataLocator.SystemDirectory} (relative paths are from the current folder).",
         HelpName = "dir",
-    };
+    });
+
+    /// <summary>Refuses an empty or blank value (e.g. <c>--output ""</c>) with one line naming the option.</summary>
+    private static Option<T> NonEmpty<T>(Option<T> option)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && string.IsNullOrWhiteSpace(r.Tokens[^1].Value))
+            {
+                r.AddError($"{option.Name}: empty value; expected a path");
+            }
+        });
+        return option;
+    }
 
     private static Option<string> DeviceOption()
     {
@@ -159,24 +190,40 @@ public static class CliApp
             Description = "Seed for the weight initialisation; with the same seed and options, CPU runs are bitwise reproducible. Default: a random seed, recorded in model.json.",
             HelpName = "n",
         };
-        var outputDir = new Option<string?>("--output", "-o")
+        var outputDir = NonEmpty(new Option<string?>("--output", "-o")
         {
-            Description = "Run folder for the model and reports. Default: a new folder runs/<yyyyMMdd-HHmmss>; an existing non-empty folder is refused without --overwrite.",
+            Description = "Run folder for the model and reports. Default: a new folder runs/<yyyyMMdd-HHmmss> under the current folder; an existing non-empty folder is refused without --overwrite.",
             HelpName = "dir",
-        };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Allow --output to be an existing, non-empty folder." };
+        });
+        var overwrite = new Option<bool>("--overwrite") { Description = "Allow --output to be an existing, non-empty folder; the previous run's outputs in it are replaced, other files are kept." };
         var limit = OptionalPositiveInt("--limit", "Use only the first N training images (quick runs).", "n");
-        var resume = new Option<string?>("--resume")
+        var resume = NonEmpty(new Option<string?>("--resume")
         {
-            Description = "Continue an interrupted run from its last completed epoch (its folder); the run's own options are used.",
+            Description = "Continue an interrupted run from its last completed epoch (its folder) with the run's own options; only --epochs (to train longer) and --data-dir (data moved) may be given with it.",
             HelpName = "run-dir",
-        };
+        });
         var verbose = VerboseOption();
 
         var command = new Command("train", "Train LeNet on Fashion-MNIST (the tutorial's recipe by default) and write the model, history.csv, curves.png, samples.png and the test-set confusion matrix into a run folder.")
         {
             dataDir, epochs, batchSize, lr, trainRate, device, threads, seed, outputDir, overwrite, limit, resume, verbose,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(resume) is not { Implicit: false })
+            {
+                return;
+            }
+
+            var conflicting = new Option[] { batchSize, lr, trainRate, device, threads, seed, outputDir, overwrite, limit }
+                .Where(o => r.GetResult(o) is { Implicit: false })
+                .Select(o => o.Name)
+                .ToList();
+            if (conflicting.Count > 0)
+            {
+                r.AddError($"--resume continues with the run's own options; remove {string.Join(", ", conflicting)} (only --epochs and --data-dir may be given with --resume)");
+            }
+        });
         command.SetAction(parse =>
         {
             var options = new TrainRunOptions
@@ -196,6 +243,7 @@ public static class CliApp
                 Overwrite = parse.GetValue(overwrite),
                 Limit = parse.GetValue(limit),
                 Resume = parse.GetValue(resume),
+                EpochsGiven = parse.GetResult(epochs) is { Implicit: false },
             };
             return Guard(error, parse.GetValue(verbose), () => Train(options, output, error, externalToken));
         });
@@ -206,19 +254,27 @@ public static class CliApp
     {
         TorchRuntime.EnsureLoaded();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(externalToken);
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var signal = 0;
+
+        // SIGINT (Ctrl+C) and SIGTERM (kill, timeout, service managers) both stop after the current batch and
+        // save what is complete; a second signal ends the process at once (the default action).
+        void OnSignal(PosixSignalContext context)
         {
-            if (!cts.IsCancellationRequested)
+            if (cts.IsCancellationRequested)
             {
-                e.Cancel = true;
-                error.WriteLine("Interrupted: stopping after the current batch and saving what is complete (press Ctrl+C again to quit at once)");
-                cts.Cancel();
+                return;
             }
-        };
-        Console.CancelKeyPress += onCancel;
-        try
+
+            context.Cancel = true;
+            signal = context.Signal == PosixSignal.SIGTERM ? 15 : 2;
+            error.WriteLine($"{(interactive ? "\n" : "")}Interrupted: stopping after the current batch and saving what is complete (send the signal again to quit at once)");
+            cts.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         {
-            var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
             var reporter = new ConsoleReporter(output, interactive, options.Training.Epochs);
             var result = TrainRun.Execute(options, reporter, cts.Token);
             var t = result.Training;
@@ -231,10 +287,10 @@ public static class CliApp
             {
                 case TrainingOutcome.Interrupted when t.History.Count == 0:
                     error.WriteLine($"Interrupted before the first epoch completed; nothing to resume ({result.OutputDir} holds only {RunFiles.Samples})");
-                    return ExitCodes.Interrupted;
+                    return InterruptedCode(signal);
                 case TrainingOutcome.Interrupted:
                     error.WriteLine($"Interrupted after {t.History.Count} completed epoch(s); saved in {result.OutputDir} (checkpoint, history, best model); continue with: train --resume {result.OutputDir}");
-                    return ExitCodes.Interrupted;
+                    return InterruptedCode(signal);
                 case TrainingOutcome.Diverged when t.History.Count == 0:
                     error.WriteLine($"error: {t.Message}; no epoch completed, so no model, history or plots were written ({result.OutputDir} holds only {RunFiles.Samples})");
                     return ExitCodes.Diverged;
@@ -252,11 +308,10 @@ public static class CliApp
             output.WriteLine($"Wrote {result.OutputDir}: {RunFiles.Model}, {RunFiles.ModelJson}, {RunFiles.History}, {RunFiles.Curves}, {RunFiles.Samples}, {RunFiles.ConfusionCsv}, {RunFiles.ConfusionPng}");
             return ExitCodes.Success;
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
     }
+
+    /// <summary>130 after SIGINT (or a cancelled token), 143 after SIGTERM: 128 + the signal number, as shells report.</summary>
+    private static int InterruptedCode(int signal) => signal == 15 ? ExitCodes.Terminated : ExitCodes.Interrupted;
 
     private static Command EvalCommand(TextWriter output, TextWriter error)
     {
@@ -269,7 +324,7 @@ public static class CliApp
         var dataDir = DataDirOption();
         var device = DeviceOption();
         var batchSize = OptionalPositiveInt("--batch-size", $"Images per forward pass. Default: {LeNetFashion.Evaluation.Evaluator.DefaultBatchSize} for the test set (as train's final test), the training batch size for --split val.", "n");
-        var outputDir = new Option<string?>("--output", "-o") { Description = "Folder for the reports. Default: the model's folder.", HelpName = "dir" };
+        var outputDir = NonEmpty(new Option<string?>("--output", "-o") { Description = "Folder for the reports. Default: eval-test/ or eval-val/ beside the model file.", HelpName = "dir" });
         var split = new Option<string>("--split")
         {
             Description = "test: the 10,000 test images; val: the model's validation batches (its stored batch size and train rate).",
@@ -354,7 +409,18 @@ public static class CliApp
             using (m)
             {
                 var size = parse.GetValue(inputSize) is { } s ? ParseSize(s)! : ModelFactory.InputShape(name);
-                output.Write(ModelSummary.Compute(m, size).ToText());
+                ModelSummary summary;
+                try
+                {
+                    summary = ModelSummary.Compute(m, size);
+                }
+                catch (Exception e) when (e is ExternalException or ArgumentException)
+                {
+                    throw new ArgumentException(
+                        $"--input-size {string.Join(',', size)}: the {name} architecture cannot take this input ({e.Message.Split('\n')[0].Trim()}); it expects {string.Join(',', ModelFactory.InputShape(name))}", e);
+                }
+
+                output.Write(summary.ToText());
             }
 
             return ExitCodes.Success;

@@ -23,4 +23,7 @@ public static class ExitCodes
 
     /// <summary>Interrupted by Ctrl+C (128 + SIGINT).</summary>
     public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM (128 + 15), after saving what is complete.</summary>
+    public const int Terminated = 143;
 }

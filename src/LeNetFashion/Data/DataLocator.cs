@@ -75,6 +75,11 @@ public static class DataLocator
 
     private static string Missing(string dir, string images, string labels)
     {
+        if (File.Exists(dir))
+        {
+            return "is a file; expected a folder";
+        }
+
         if (!Directory.Exists(dir))
         {
             return "folder not found";

@@ -88,8 +88,9 @@ public static class Plots
     /// <see langword="false"/>: cells show the integer counts. <see langword="true"/>: each row is divided by its total
     /// (the class's recall on the diagonal), shown as percentages with one decimal, e.g. <c>87.3%</c>; an empty row is 0.
     /// </param>
+    /// <param name="subject">What was scored, appended to the title (e.g. "test set"), or null.</param>
     /// <exception cref="IOException">Writing the file failed.</exception>
-    public static void SaveConfusionMatrix(string path, ConfusionMatrix matrix, bool normalized)
+    public static void SaveConfusionMatrix(string path, ConfusionMatrix matrix, bool normalized, string? subject = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(matrix);
@@ -146,7 +147,7 @@ public static class Plots
         plot.HideGrid();
         plot.XLabel("Predicted label");
         plot.YLabel("True label");
-        plot.Title(normalized ? "Confusion matrix (normalized)" : "Confusion matrix");
+        plot.Title((normalized ? "Confusion matrix (normalized)" : "Confusion matrix") + (subject is null ? "" : $", {subject}"));
         var colorBar = plot.Add.ColorBar(heatmap);
         if (colorBar.Axis.TickGenerator is ScottPlot.TickGenerators.NumericAutomatic colorTicks)
         {

@@ -23,7 +23,8 @@ public sealed class Checkpoint(string runDir)
     private string Dir => Path.Combine(runDir, RunFiles.CheckpointDir);
 
     /// <summary>Reads <c>state.json</c> of a run folder.</summary>
-    /// <exception cref="IOException">No checkpoint, or an unreadable one; one-line message.</exception>
+    /// <exception cref="ArgumentException">No such folder or no checkpoint in it; one-line message.</exception>
+    /// <exception cref="IOException">An unreadable checkpoint; one-line message.</exception>
     public static CheckpointState ReadState(string runDir)
     {
         var dir = Path.Combine(runDir, RunFiles.CheckpointDir);
@@ -32,10 +33,15 @@ public sealed class Checkpoint(string runDir)
             Directory.Move(dir + ".old", dir);
         }
 
+        if (!Directory.Exists(runDir))
+        {
+            throw new ArgumentException($"--resume {runDir}: folder not found; expected the folder of an interrupted train run");
+        }
+
         var path = Path.Combine(dir, StateFile);
         if (!File.Exists(path))
         {
-            throw new IOException($"--resume {runDir}: no checkpoint found ({path} is missing); expected the folder of an interrupted train run");
+            throw new ArgumentException($"--resume {runDir}: no checkpoint found ({path} is missing); expected the folder of an interrupted train run");
         }
 
         try

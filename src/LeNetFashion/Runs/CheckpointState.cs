@@ -12,14 +12,23 @@ public sealed record CheckpointState(string Architecture, RunOptionsRecord Optio
 {
     /// <summary>The options to continue with; a different <c>--epochs</c> on the command line extends or shortens the run.</summary>
     /// <param name="runDir">The run folder being resumed.</param>
-    /// <param name="commandLine">Options from the command line (only <c>Epochs</c> is taken when it differs from the default).</param>
-    public TrainRunOptions ToOptions(string runDir, TrainRunOptions commandLine) => new()
+    /// <param name="commandLine">Options from the command line: <c>Epochs</c> when given explicitly, and <c>DataDir</c>.</param>
+    /// <exception cref="ArgumentException">The given epochs are fewer than the epochs already completed.</exception>
+    public TrainRunOptions ToOptions(string runDir, TrainRunOptions commandLine)
     {
+        if (commandLine.EpochsGiven && commandLine.Training.Epochs <= EpochsCompleted)
+        {
+            throw new ArgumentException(
+                $"--epochs {commandLine.Training.Epochs}: the run in {runDir} has already completed {EpochsCompleted} epoch(s); give more epochs to continue it");
+        }
+
+        return new()
+        {
         DataDir = commandLine.DataDir ?? DataDir,
         Architecture = Architecture,
         Training = new TrainingOptions
         {
-            Epochs = commandLine.Training.Epochs != new TrainingOptions().Epochs ? commandLine.Training.Epochs : Options.Epochs,
+            Epochs = commandLine.EpochsGiven ? commandLine.Training.Epochs : Options.Epochs,
             BatchSize = Options.BatchSize,
             LearningRate = Options.LearningRate,
             TrainRate = Options.TrainRate,
@@ -31,5 +40,7 @@ public sealed record CheckpointState(string Architecture, RunOptionsRecord Optio
         Output = runDir,
         Overwrite = true,
         Resume = runDir,
-    };
+        EpochsGiven = true,
+        };
+    }
 }

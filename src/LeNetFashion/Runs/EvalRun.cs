@@ -42,7 +42,12 @@ public static class EvalRun
         using var _ = model;
         model.to(device);
         var dataDir = ResolveDataDir(options.DataDir, metadata.DataDir, options.Split == "val" ? DatasetPart.Train : DatasetPart.Test);
-        var outputDir = options.Output ?? Path.GetDirectoryName(Path.GetFullPath(options.Model))!;
+        var outputDir = options.Output ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.Model))!, "eval-" + options.Split);
+        if (File.Exists(outputDir))
+        {
+            throw new IOException($"--output {outputDir}: is a file; expected a folder");
+        }
+
         Directory.CreateDirectory(outputDir);
 
         ImageDataset set;
@@ -50,7 +55,17 @@ public static class EvalRun
         if (options.Split == "val")
         {
             set = FashionMnist.Load(dataDir, DatasetPart.Train, metadata.Options.Limit);
-            var split = BatchSplit.Create(set.Count, metadata.Options.BatchSize, metadata.Options.TrainRate);
+            BatchSplit split;
+            try
+            {
+                split = BatchSplit.Create(set.Count, metadata.Options.BatchSize, metadata.Options.TrainRate);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException(
+                    $"--split val: the model's own split (batch size {metadata.Options.BatchSize}, train rate {metadata.Options.TrainRate}) does not fit the {set.Count:N0} training images in {dataDir}: {e.Message}", e);
+            }
+
             (start, count) = (split.ValidationStart, split.ValidationSamples);
             batchSize = options.BatchSize ?? metadata.Options.BatchSize;
         }
@@ -68,8 +83,9 @@ public static class EvalRun
         var report = ClassificationReport.FromConfusionMatrix(confusion);
 
         ConfusionMatrixCsv.Write(Path.Combine(outputDir, RunFiles.ConfusionCsv), confusion);
-        Plots.SaveConfusionMatrix(Path.Combine(outputDir, RunFiles.ConfusionPng), confusion, normalized: false);
-        Plots.SaveConfusionMatrix(Path.Combine(outputDir, RunFiles.ConfusionNormalizedPng), confusion, normalized: true);
+        var subject = options.Split == "val" ? $"validation batches ({count:N0} images)" : $"test set ({count:N0} images)";
+        Plots.SaveConfusionMatrix(Path.Combine(outputDir, RunFiles.ConfusionPng), confusion, normalized: false, subject);
+        Plots.SaveConfusionMatrix(Path.Combine(outputDir, RunFiles.ConfusionNormalizedPng), confusion, normalized: true, subject);
         WriteMisclassified(Path.Combine(outputDir, RunFiles.Misclassified), set, start, predictions, classNames);
         WriteMetrics(Path.Combine(outputDir, RunFiles.Metrics), options, dataDir, confusion, report);
         var name = options.Split == "val" ? "Validation" : "Test";

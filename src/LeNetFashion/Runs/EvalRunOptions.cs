@@ -15,7 +15,7 @@ public sealed record EvalRunOptions
     /// <summary>Samples per forward pass; null = 256 for the test set (as train's final test), the model's training batch size for validation.</summary>
     public int? BatchSize { get; init; }
 
-    /// <summary>Folder for the reports, or null for the model's folder.</summary>
+    /// <summary>Folder for the reports, or null for <c>eval-test/</c> or <c>eval-val/</c> beside the model.</summary>
     public string? Output { get; init; }
 
     /// <summary><c>test</c> (10,000 test images) or <c>val</c> (the model's validation batches).</summary>

@@ -59,6 +59,11 @@ public static class TrainRun
         var split = BatchSplit.Create(trainSet.Count, options.Training.BatchSize, options.Training.TrainRate);
 
         var outputDir = resumed is null ? PrepareOutput(options.Output, options.Overwrite) : Path.GetFullPath(options.Resume!);
+        using var runLock = LockRunFolder(outputDir);
+        if (resumed is null && options.Overwrite)
+        {
+            RemovePreviousOutputs(outputDir);
+        }
         var threads = TorchRuntime.SetThreads(options.Threads);
         var seed = options.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
         torch.manual_seed(seed);
@@ -138,7 +143,7 @@ public static class TrainRun
         var predictions = Evaluator.Predict(model, testData.Images, testData.Labels, 0, testData.Count, Evaluator.DefaultBatchSize);
         var confusion = ConfusionMatrix.FromPredictions(FashionMnist.ClassNames, predictions.Labels, predictions.Predictions);
         ConfusionMatrixCsv.Write(Path.Combine(outputDir, RunFiles.ConfusionCsv), confusion);
-        Plots.SaveConfusionMatrix(Path.Combine(outputDir, RunFiles.ConfusionPng), confusion, normalized: false);
+        Plots.SaveConfusionMatrix(Path.Combine(outputDir, RunFiles.ConfusionPng), confusion, normalized: false, string.Create(CultureInfo.InvariantCulture, $"test set ({confusion.Total:N0} images)"));
         ModelStore.SaveMetadata(modelPath, metadata with { TestAccuracy = confusion.Accuracy });
         return new TrainRunResult(outputDir, result, confusion.Accuracy, confusion);
     }
@@ -222,6 +227,45 @@ public static class TrainRun
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Takes an exclusive lock on <c>.lock</c> in the run folder for the whole run, so that two runs (or a run and
+    /// a resume) never write into the same folder at once. The kernel releases it when the process ends.
+    /// </summary>
+    /// <exception cref="IOException">Another run holds the folder.</exception>
+    private static FileStream LockRunFolder(string dir)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(dir, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"--output {dir}: another train run is writing to this folder; wait for it to end or choose another folder", e);
+        }
+    }
+
+    /// <summary>With <c>--overwrite</c>: removes what an earlier run (and its evals) wrote, keeping other files.</summary>
+    private static void RemovePreviousOutputs(string dir)
+    {
+        foreach (var file in new[]
+        {
+            RunFiles.Model, RunFiles.ModelJson, RunFiles.History, RunFiles.Curves, RunFiles.ConfusionCsv, RunFiles.ConfusionPng,
+            RunFiles.ConfusionNormalizedPng, RunFiles.Samples, RunFiles.Misclassified, RunFiles.Metrics,
+        })
+        {
+            File.Delete(Path.Combine(dir, file));
+        }
+
+        foreach (var sub in new[] { RunFiles.CheckpointDir, RunFiles.CheckpointDir + ".new", RunFiles.CheckpointDir + ".old", "eval-test", "eval-val" })
+        {
+            var path = Path.Combine(dir, sub);
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
     }
 
     private static void WriteSamples(string path, ImageDataset set)

@@ -35,4 +35,7 @@ public sealed record TrainRunOptions
 
     /// <summary>Run folder of an interrupted run to continue, or null.</summary>
     public string? Resume { get; init; }
+
+    /// <summary>Whether <see cref="TrainingOptions.Epochs"/> was given explicitly (with <see cref="Resume"/>, it replaces the run's own).</summary>
+    public bool EpochsGiven { get; init; }
 }

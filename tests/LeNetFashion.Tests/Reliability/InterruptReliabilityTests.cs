@@ -10,8 +10,9 @@ using Xunit;
 namespace LeNetFashion.Tests.Reliability;
 
 /// <summary>
-/// Ctrl+C during training: the real executable, sent SIGINT after two completed epochs, finishes the current
-/// batch, saves the completed epochs (checkpoint, best model, history, curves), says where, and exits with 130.
+/// Ctrl+C (SIGINT) or kill (SIGTERM) during training: the real executable, signalled after two completed epochs,
+/// finishes the current batch, saves the completed epochs (checkpoint, best model, history, curves), says where,
+/// and exits with 130 or 143.
 /// </summary>
 [Collection("Torch")]
 public sealed class InterruptReliabilityTests : TestBase
@@ -37,8 +38,10 @@ public sealed class InterruptReliabilityTests : TestBase
         return File.Exists(exe) ? exe : null;
     }
 
-    [Fact]
-    public void Sigint_after_two_epochs_saves_the_completed_epochs_and_exits_with_130()
+    [Theory]
+    [InlineData("INT", 130)]
+    [InlineData("TERM", 143)]
+    public void A_signal_after_two_epochs_saves_the_completed_epochs_and_exits_with_128_plus_its_number(string signal, int exitCode)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -97,13 +100,13 @@ public sealed class InterruptReliabilityTests : TestBase
                 secondEpochDone.Wait(s_timeout, TestContext.Current.CancellationToken),
                 $"no 'Epoch 1/' line within {s_timeout.TotalSeconds} s; exited: {process.HasExited}; stdout: {stdout}; stderr: {stderr}");
 
-            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            using (var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
                 kill.WaitForExit();
                 Assert.Equal(0, kill.ExitCode);
             }
 
-            Assert.True(process.WaitForExit(s_timeout), $"still running {s_timeout.TotalSeconds} s after SIGINT; stdout: {stdout}");
+            Assert.True(process.WaitForExit(s_timeout), $"still running {s_timeout.TotalSeconds} s after SIG{signal}; stdout: {stdout}");
             process.WaitForExit(); // drains the asynchronous readers
         }
         finally
@@ -115,9 +118,9 @@ public sealed class InterruptReliabilityTests : TestBase
         }
 
         var err = stderr.ToString();
-        Assert.True(process.ExitCode == ExitCodes.Interrupted, $"exit {process.ExitCode}; stdout: {stdout}; stderr: {err}");
+        Assert.True(process.ExitCode == exitCode, $"exit {process.ExitCode}; stdout: {stdout}; stderr: {err}");
         Assert.DoesNotContain("   at ", err);
-        Assert.Contains("Interrupted: stopping after the current batch and saving what is complete (press Ctrl+C again to quit at once)", err);
+        Assert.Contains("Interrupted: stopping after the current batch and saving what is complete (send the signal again to quit at once)", err);
         var match = System.Text.RegularExpressions.Regex.Match(err, @"Interrupted after (\d+) completed epoch\(s\); saved in (.+) \(checkpoint, history, best model\); continue with: train --resume (.+)");
         Assert.True(match.Success, err);
         var completed = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);

@@ -85,12 +85,15 @@ public sealed class ResumeReliabilityTests : TestBase
         var run = Execute(Options("run") with { Training = new TrainingOptions { Epochs = 2, BatchSize = 16 } });
         var evalRun = EvalRun.Execute(new EvalRunOptions { Model = Path.Combine(run.OutputDir, RunFiles.Model), DataDir = Path.Combine(TempDir, "data"), Device = "cpu" });
 
-        Assert.Equal(run.OutputDir, evalRun.OutputDir);
+        Assert.Equal(Path.Combine(run.OutputDir, "eval-test"), evalRun.OutputDir);
         Assert.Empty(Directory.GetFiles(run.OutputDir, "*.tmp", SearchOption.AllDirectories));
         Assert.Empty(Directory.GetFiles(run.OutputDir, ".*", SearchOption.AllDirectories));
         Assert.Equal(
-            ["checkpoint", "confusion-matrix-normalized.png", "confusion-matrix.csv", "confusion-matrix.png", "curves.png", "history.csv", "metrics.json", "misclassified.png", "model.dat", "model.json", "samples.png"],
+            ["checkpoint", "confusion-matrix.csv", "confusion-matrix.png", "curves.png", "eval-test", "history.csv", "model.dat", "model.json", "samples.png"],
             Directory.GetFileSystemEntries(run.OutputDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["confusion-matrix-normalized.png", "confusion-matrix.csv", "confusion-matrix.png", "metrics.json", "misclassified.png"],
+            Directory.GetFileSystemEntries(evalRun.OutputDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(
             ["best-model.dat", "history.csv", "last-model.dat", "optimizer.dat", "state.json"],
             Directory.GetFileSystemEntries(Path.Combine(run.OutputDir, RunFiles.CheckpointDir)).Select(Path.GetFileName).Order(StringComparer.Ordinal));

@@ -1,0 +1,125 @@
+using LeNetFashion.Cli;
+using Xunit;
+
+namespace LeNetFashion.Tests.Reliability;
+
+/// <summary>
+/// The run folder and the options around it: one run at a time per folder, <c>--overwrite</c> replaces the
+/// previous run's outputs only, <c>--resume</c> refuses options it would ignore, odd paths and input sizes get
+/// one clear line.
+/// </summary>
+[Collection("Torch")]
+public sealed class RunFolderReliabilityTests : TestBase
+{
+    private string Data => Fixtures.SeparableDataset(Path.Combine(TempDir, "data"), 320, 16);
+
+    private string Run => Path.Combine(TempDir, "run");
+
+    private CliResult Train(params string[] extra) =>
+        Cli.Run(["train", "--data-dir", Data, "--batch-size", "16", "--seed", "1", "--threads", "1", .. extra]);
+
+    [Fact]
+    public void A_run_folder_in_use_by_another_run_is_refused_before_training()
+    {
+        Directory.CreateDirectory(Run);
+        using (new FileStream(Path.Combine(Run, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            var r = Train("--epochs", "1", "--output", Run, "--overwrite");
+
+            Cli.AssertError(r, ExitCodes.OutputError,
+                $"--output {Run}: another train run is writing to this folder; wait for it to end or choose another folder");
+            Assert.DoesNotContain("Epoch 0/", r.Output);
+        }
+    }
+
+    [Fact]
+    public void Overwrite_replaces_the_previous_runs_outputs_and_keeps_other_files()
+    {
+        Assert.Equal(0, Train("--epochs", "1", "--output", Run).Code);
+        Assert.Equal(0, Cli.Run("eval", "--model", Path.Combine(Run, "model.dat"), "--data-dir", Data, "--split", "val").Code);
+        File.WriteAllText(Path.Combine(Run, "notes.txt"), "mine");
+        Assert.True(Directory.Exists(Path.Combine(Run, "eval-val")));
+
+        var r = Train("--epochs", "1", "--output", Run, "--overwrite", "--lr", "0.01");
+
+        Assert.Equal(0, r.Code);
+        Assert.False(Directory.Exists(Path.Combine(Run, "eval-val")));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(Run, "notes.txt")));
+        Assert.Contains("\"learning_rate\": 0.01", File.ReadAllText(Path.Combine(Run, "model.json")));
+        Assert.False(File.Exists(Path.Combine(Run, ".lock")));
+    }
+
+    [Fact]
+    public void Resume_refuses_options_it_would_ignore()
+    {
+        var r = Cli.Run("train", "--resume", Run, "--lr", "0.5", "--seed", "9", "--epochs", "4");
+
+        Assert.Equal(ExitCodes.InvalidArguments, r.Code);
+        Assert.Contains("--resume continues with the run's own options; remove --lr, --seed (only --epochs and --data-dir may be given with --resume)", r.Error);
+    }
+
+    [Fact]
+    public void Resume_with_fewer_epochs_than_completed_says_so()
+    {
+        Assert.Equal(0, Train("--epochs", "2", "--output", Run).Code);
+
+        var r = Cli.Run("train", "--resume", Run, "--epochs", "1");
+
+        Cli.AssertError(r, ExitCodes.InvalidArguments,
+            $"--epochs 1: the run in {Run} has already completed 2 epoch(s); give more epochs to continue it");
+    }
+
+    [Fact]
+    public void Resume_of_a_missing_folder_is_an_invalid_argument()
+    {
+        var missing = Path.Combine(TempDir, "nothere");
+        var r = Cli.Run("train", "--resume", missing);
+
+        Cli.AssertError(r, ExitCodes.InvalidArguments, $"--resume {missing}: folder not found; expected the folder of an interrupted train run");
+    }
+
+    [Theory]
+    [InlineData("--output")]
+    [InlineData("--data-dir")]
+    public void An_empty_path_is_refused_at_parse_time(string option)
+    {
+        var r = Cli.Run("train", option, "");
+
+        Assert.Equal(ExitCodes.InvalidArguments, r.Code);
+        Assert.Contains($"{option}: empty value; expected a path", r.Error);
+        Assert.DoesNotContain("Usage:", r.Output + r.Error);
+    }
+
+    [Fact]
+    public void A_data_dir_that_is_a_file_says_so()
+    {
+        var file = Path.Combine(TempDir, "afile");
+        File.WriteAllText(file, "x");
+        var r = Cli.Run("train", "--data-dir", file);
+
+        Cli.AssertError(r, ExitCodes.BadInput,
+            $"--data-dir {file}: is a file; expected a folder; expected train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] (get them with: bash scripts/get-data.sh)");
+    }
+
+    [Fact]
+    public void An_input_size_the_architecture_cannot_take_is_one_line()
+    {
+        var r = Cli.Run("summarize", "--input-size", "1,32,32");
+
+        Assert.Equal(ExitCodes.InvalidArguments, r.Code);
+        Assert.StartsWith("error: --input-size 1,32,32: the lenet architecture cannot take this input (", Cli.OneLine(r.Error));
+        Assert.EndsWith("; it expects 1,28,28", Cli.OneLine(r.Error));
+    }
+
+    [Fact]
+    public void Eval_output_that_is_a_file_says_so()
+    {
+        Assert.Equal(0, Train("--epochs", "1", "--output", Run).Code);
+        var file = Path.Combine(TempDir, "afile");
+        File.WriteAllText(file, "x");
+
+        var r = Cli.Run("eval", "--model", Path.Combine(Run, "model.dat"), "--data-dir", Data, "--output", file);
+
+        Cli.AssertError(r, ExitCodes.OutputError, $"--output {file}: is a file; expected a folder");
+    }
+}
