@@ -79,8 +79,8 @@ public static class TrainRun
         reporter.Info($"Device: {runOptions.Device}, threads: {threads}, seed: {seed}");
         reporter.Info($"Data: {dataDir}");
         reporter.Info(string.Create(CultureInfo.InvariantCulture,
-            $"Split: {split.SampleCount:N0} training images in {split.BatchCount} batches of {split.BatchSize}: {split.TrainBatches} batches ({split.TrainSamples:N0} images) train, {split.ValidationBatches} batches ({split.ValidationSamples:N0} images) validate"));
-        reporter.Info(string.Create(CultureInfo.InvariantCulture, $"Model: {options.Architecture}, {parameterCount:N0} parameters; Adam, learning rate {options.Training.LearningRate}, {options.Training.Epochs} epochs"));
+            $"Split: {split.SampleCount:N0} training images in {split.BatchCount:N0} batches of {split.BatchSize:N0}: {split.TrainBatches:N0} batches ({split.TrainSamples:N0} images) train, {split.ValidationBatches:N0} batches ({split.ValidationSamples:N0} images) validate"));
+        reporter.Info(string.Create(CultureInfo.InvariantCulture, $"Model: {options.Architecture}, {parameterCount:N0} parameters; Adam, learning rate {options.Training.LearningRate}, {options.Training.Epochs:N0} epoch{(options.Training.Epochs == 1 ? "" : "s")}"));
         reporter.Info($"Output: {outputDir}");
 
         WriteSamples(Path.Combine(outputDir, RunFiles.Samples), trainSet);

@@ -54,7 +54,7 @@ public sealed class BadOptionReliabilityTests : TestBase
         var r = Train("--batch-size", "16", "--lr", "0.01", "--train-rate", "0.75", "--output", Run);
 
         Assert.True(r.Code == 0, r.Error);
-        Assert.Contains("Adam, learning rate 0.01, 1 epochs", r.Output);
+        Assert.Contains("Adam, learning rate 0.01, 1 epoch", r.Output);
         Assert.Contains("20 batches of 16: 15 batches (240 images) train, 5 batches (80 images) validate", r.Output);
     }
 
