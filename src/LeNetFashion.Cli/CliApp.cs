@@ -464,7 +464,7 @@ public static class CliApp
 
     private static int? ExitCodeFor(Exception e) => e switch
     {
-        DataFormatException or ModelFileException => ExitCodes.BadInput,
+        DataFormatException or ModelFileException or InvalidDataException => ExitCodes.BadInput,
         TorchLoadException => ExitCodes.RuntimeUnavailable,
         ArgumentException => ExitCodes.InvalidArguments,
         IOException or UnauthorizedAccessException => ExitCodes.OutputError,

@@ -100,7 +100,20 @@ public sealed class Checkpoint(string runDir)
     }
 
     /// <summary>Loads the model's and optimizer's state and returns the history and the best weights so far.</summary>
+    /// <exception cref="ModelFileException">A checkpoint file is missing or damaged; one-line message naming the folder.</exception>
     public IReadOnlyList<EpochRecord> Load(nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, out Dictionary<string, Tensor>? best)
+    {
+        try
+        {
+            return LoadFiles(model, optimizer, out best);
+        }
+        catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or InvalidDataException or ArgumentException or FileNotFoundException or EndOfStreamException)
+        {
+            throw new ModelFileException($"--resume {runDir}: the checkpoint in {Dir} is damaged ({e.Message.Split('\n')[0].Trim()}); start a new run or resume another folder", e);
+        }
+    }
+
+    private IReadOnlyList<EpochRecord> LoadFiles(nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, out Dictionary<string, Tensor>? best)
     {
         model.load(Path.Combine(Dir, LastModel));
         optimizer.load_state_dict(Path.Combine(Dir, OptimizerFile));

@@ -122,4 +122,17 @@ public sealed class RunFolderReliabilityTests : TestBase
 
         Cli.AssertError(r, ExitCodes.OutputError, $"--output {file}: is a file; expected a folder");
     }
+
+    [Fact]
+    public void Resume_from_a_damaged_checkpoint_is_one_line()
+    {
+        Assert.Equal(0, Train("--epochs", "1", "--output", Run).Code);
+        var last = Path.Combine(Run, "checkpoint", "last-model.dat");
+        File.WriteAllBytes(last, File.ReadAllBytes(last)[..100]);
+
+        var r = Cli.Run("train", "--resume", Run, "--epochs", "2");
+
+        Assert.Equal(ExitCodes.BadInput, r.Code);
+        Assert.StartsWith($"error: --resume {Run}: the checkpoint in {Path.Combine(Run, "checkpoint")} is damaged (", Cli.OneLine(r.Error));
+    }
 }
