@@ -1,3 +1,4 @@
+using LeNetFashion.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,13 +15,12 @@ public static class Evaluator
 
     /// <summary>Predicts samples <c>[start, start + count)</c> in batches of <paramref name="batchSize"/>.</summary>
     /// <param name="model">Model mapping <c>[N, 1, 28, 28]</c> float32 to logits <c>[N, K]</c>.</param>
-    /// <param name="images">Images <c>[N, 1, H, W]</c> float32 on the model's device.</param>
-    /// <param name="labels">Labels <c>[N]</c> int64 on the same device.</param>
+    /// <param name="data">Images and labels on the model's device.</param>
     /// <param name="start">First sample.</param>
     /// <param name="count">Number of samples.</param>
     /// <param name="batchSize">Samples per forward pass.</param>
     /// <returns>Per-sample labels, predictions and confidences, and the loss sum.</returns>
-    public static PredictionSet Predict(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, long start, long count, int batchSize)
+    public static PredictionSet Predict(nn.Module<Tensor, Tensor> model, TensorData data, long start, long count, int batchSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var wasTraining = model.training;
@@ -36,8 +36,7 @@ public static class Evaluator
             {
                 using var scope = NewDisposeScope();
                 var n = Math.Min(batchSize, count - offset);
-                var x = images.narrow(0, start + offset, n);
-                var y = labels.narrow(0, start + offset, n);
+                var (x, y) = data.Slice(start + offset, n);
                 var logits = model.forward(x);
                 var loss = nn.functional.cross_entropy(logits, y);
                 lossSum += loss.item<float>() * (double)n;

@@ -77,7 +77,7 @@ public static class EvalRun
         }
 
         using var data = TensorData.FromDataset(set, device);
-        var predictions = Evaluator.Predict(model, data.Images, data.Labels, start, count, batchSize);
+        var predictions = Evaluator.Predict(model, data, start, count, batchSize);
         var classNames = metadata.ClassNames;
         var confusion = ConfusionMatrix.FromPredictions(classNames, predictions.Labels, predictions.Predictions);
         var report = ClassificationReport.FromConfusionMatrix(confusion);

@@ -140,7 +140,7 @@ public static class TrainRun
         }
 
         using var testData = TensorData.FromDataset(testSet, device);
-        var predictions = Evaluator.Predict(model, testData.Images, testData.Labels, 0, testData.Count, Evaluator.DefaultBatchSize);
+        var predictions = Evaluator.Predict(model, testData, 0, testData.Count, Evaluator.DefaultBatchSize);
         var confusion = ConfusionMatrix.FromPredictions(FashionMnist.ClassNames, predictions.Labels, predictions.Predictions);
         ConfusionMatrixCsv.Write(Path.Combine(outputDir, RunFiles.ConfusionCsv), confusion);
         Plots.SaveConfusionMatrix(Path.Combine(outputDir, RunFiles.ConfusionPng), confusion, normalized: false, string.Create(CultureInfo.InvariantCulture, $"test set ({confusion.Total:N0} images)"));

@@ -169,7 +169,7 @@ public sealed class Trainer
             return (null, TrainingOutcome.Interrupted, null);
         }
 
-        var val = Evaluator.Predict(_model, _data.Images, _data.Labels, _split.ValidationStart, _split.ValidationSamples, _split.BatchSize);
+        var val = Evaluator.Predict(_model, _data, _split.ValidationStart, _split.ValidationSamples, _split.BatchSize);
         if (!double.IsFinite(val.LossSum))
         {
             return (null, TrainingOutcome.Diverged, string.Create(

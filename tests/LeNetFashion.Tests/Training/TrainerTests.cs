@@ -74,7 +74,7 @@ public sealed class TrainerTests : TestBase
         Assert.Equal(best.Epoch, result.BestEpoch);
         Assert.NotEqual(result.History.Count - 1, result.BestEpoch); // the case this test is about
         var split = trainer.Split;
-        var again = Evaluator.Predict(model, data.Images, data.Labels, split.ValidationStart, split.ValidationSamples, split.BatchSize);
+        var again = Evaluator.Predict(model, data, split.ValidationStart, split.ValidationSamples, split.BatchSize);
         Assert.Equal(best.ValAcc, again.Accuracy);
         Assert.Equal(best.ValLoss, again.Loss);
     }
