@@ -23,6 +23,9 @@ public abstract class TestBase : IDisposable
     /// <summary>This test's own folder.</summary>
     protected string TempDir { get; }
 
+    /// <summary>A path in <see cref="TempDir"/>.</summary>
+    protected string TempFile(string name) => Path.Combine(TempDir, name);
+
     public void Dispose()
     {
         CultureInfo.CurrentCulture = _culture;

@@ -5,13 +5,12 @@ using Xunit;
 
 namespace LeNetFashion.Tests.Reporting;
 
-public sealed class ConfusionMatrixCsvTests
+public sealed class ConfusionMatrixCsvTests : TestBase
 {
     [Fact]
     public void Confusion_matrix_csv_has_class_names_on_both_axes_with_rows_as_true_classes()
     {
-        using var temp = new TempFolder();
-        var path = temp.File("confusion_matrix.csv");
+        var path = TempFile("confusion_matrix.csv");
         var m = new ConfusionMatrix(["T-shirt/top", "Ankle boot", "Say \"hi\", bag"]);
         m.Add(0, 0, 5);
         m.Add(0, 1, 2);

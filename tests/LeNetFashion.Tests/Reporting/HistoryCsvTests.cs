@@ -5,7 +5,7 @@ using Xunit;
 
 namespace LeNetFashion.Tests.Reporting;
 
-public sealed class HistoryCsvTests
+public sealed class HistoryCsvTests : TestBase
 {
     private static readonly EpochRecord[] s_history =
     [
@@ -17,8 +17,7 @@ public sealed class HistoryCsvTests
     [Fact]
     public void History_csv_reads_back_the_same_values()
     {
-        using var temp = new TempFolder();
-        var path = temp.File("history.csv");
+        var path = TempFile("history.csv");
 
         HistoryCsv.Write(path, s_history);
         var back = HistoryCsv.Read(path);
@@ -39,8 +38,7 @@ public sealed class HistoryCsvTests
     [Fact]
     public void History_csv_starts_with_the_exact_header_and_has_one_row_per_epoch()
     {
-        using var temp = new TempFolder();
-        var path = temp.File("history.csv");
+        var path = TempFile("history.csv");
 
         HistoryCsv.Write(path, s_history);
         var lines = File.ReadAllText(path).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -53,8 +51,7 @@ public sealed class HistoryCsvTests
     [Fact]
     public void History_csv_uses_dot_decimals_even_when_the_current_culture_uses_commas()
     {
-        using var temp = new TempFolder();
-        var path = temp.File("history.csv");
+        var path = TempFile("history.csv");
         var saved = CultureInfo.CurrentCulture;
         try
         {
@@ -76,8 +73,7 @@ public sealed class HistoryCsvTests
     [Fact]
     public void History_csv_with_no_epochs_is_just_the_header()
     {
-        using var temp = new TempFolder();
-        var path = temp.File("history.csv");
+        var path = TempFile("history.csv");
 
         HistoryCsv.Write(path, []);
 
@@ -88,8 +84,7 @@ public sealed class HistoryCsvTests
     [Fact]
     public void Reading_a_history_csv_with_a_bad_number_names_the_file_and_the_column()
     {
-        using var temp = new TempFolder();
-        var path = temp.File("history.csv");
+        var path = TempFile("history.csv");
         File.WriteAllText(path, "epoch,train_loss,train_acc,val_loss,val_acc,seconds,learning_rate\n0,0.5,0.8,0.6,0.7,12,0.001\n1,abc,0.8,0.6,0.7,12,0.001\n");
 
         var e = Assert.Throws<InvalidDataException>(() => HistoryCsv.Read(path));
@@ -102,8 +97,7 @@ public sealed class HistoryCsvTests
     [Fact]
     public void Reading_a_history_csv_with_a_comma_decimal_is_rejected()
     {
-        using var temp = new TempFolder();
-        var path = temp.File("history.csv");
+        var path = TempFile("history.csv");
         File.WriteAllText(path, "epoch,train_loss,train_acc,val_loss,val_acc,seconds,learning_rate\n0,\"0,5\",0.8,0.6,0.7,12,0.001\n");
 
         var e = Assert.Throws<InvalidDataException>(() => HistoryCsv.Read(path));
@@ -114,8 +108,7 @@ public sealed class HistoryCsvTests
     [Fact]
     public void Reading_a_history_csv_with_a_missing_field_names_the_file()
     {
-        using var temp = new TempFolder();
-        var path = temp.File("history.csv");
+        var path = TempFile("history.csv");
         File.WriteAllText(path, "epoch,train_loss,train_acc,val_loss,val_acc,seconds,learning_rate\n0,0.5,0.8,0.6,0.7,12\n");
 
         var e = Assert.Throws<InvalidDataException>(() => HistoryCsv.Read(path));
@@ -126,8 +119,7 @@ public sealed class HistoryCsvTests
     [Fact]
     public void Reading_a_csv_with_other_columns_names_the_file_and_the_expected_header()
     {
-        using var temp = new TempFolder();
-        var path = temp.File("history.csv");
+        var path = TempFile("history.csv");
         File.WriteAllText(path, "epoch,loss\n0,0.5\n");
 
         var e = Assert.Throws<InvalidDataException>(() => HistoryCsv.Read(path));

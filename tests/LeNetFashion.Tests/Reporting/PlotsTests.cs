@@ -5,7 +5,7 @@ using Xunit;
 
 namespace LeNetFashion.Tests.Reporting;
 
-public sealed class PlotsTests
+public sealed class PlotsTests : TestBase
 {
     private static readonly string[] s_classNames =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
@@ -13,8 +13,7 @@ public sealed class PlotsTests
     [Fact]
     public void Curves_png_is_a_png_of_the_documented_size()
     {
-        using var temp = new TempFolder();
-        var path = temp.File("curves.png");
+        var path = TempFile("curves.png");
         var history = Enumerable.Range(0, 5)
             .Select(e => new EpochRecord(e, 1.0 / (e + 1), 0.7 + 0.04 * e, 1.1 / (e + 1), 0.69 + 0.04 * e, 10, 0.001))
             .ToList();
@@ -22,14 +21,13 @@ public sealed class PlotsTests
         Plots.SaveCurves(path, history);
 
         Assert.Equal((Plots.CurvesWidth, Plots.CurvesHeight), PngHeader.ReadSize(path));
-        Assert.Empty(Directory.GetFiles(temp.Path, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(TempDir, "*.tmp"));
     }
 
     [Fact]
     public void Curves_png_is_drawn_for_an_empty_history()
     {
-        using var temp = new TempFolder();
-        var path = temp.File("curves.png");
+        var path = TempFile("curves.png");
 
         Plots.SaveCurves(path, []);
 
@@ -41,8 +39,7 @@ public sealed class PlotsTests
     [InlineData(true)]
     public void Confusion_matrix_png_is_a_png_of_the_documented_size(bool normalized)
     {
-        using var temp = new TempFolder();
-        var path = temp.File("confusion_matrix.png");
+        var path = TempFile("confusion_matrix.png");
         var m = new ConfusionMatrix(s_classNames);
         for (var i = 0; i < s_classNames.Length; i++)
         {
@@ -60,8 +57,7 @@ public sealed class PlotsTests
     [Fact]
     public void Confusion_matrix_png_tolerates_classes_with_no_samples()
     {
-        using var temp = new TempFolder();
-        var path = temp.File("confusion_matrix_normalized.png");
+        var path = TempFile("confusion_matrix_normalized.png");
         var m = new ConfusionMatrix(["a", "b", "c"]);
         m.Add(0, 1, 3);
 
@@ -73,8 +69,7 @@ public sealed class PlotsTests
     [Fact]
     public void Image_grid_png_has_the_size_that_ImageGridSize_reports()
     {
-        using var temp = new TempFolder();
-        var path = temp.File("samples.png");
+        var path = TempFile("samples.png");
         const int count = 64;
         var pixels = new byte[count * 28 * 28];
         for (var i = 0; i < pixels.Length; i++)
@@ -96,8 +91,7 @@ public sealed class PlotsTests
     [Fact]
     public void Image_grid_png_fits_long_titles_and_partly_filled_grids()
     {
-        using var temp = new TempFolder();
-        var path = temp.File("misclassified.png");
+        var path = TempFile("misclassified.png");
         var pixels = new byte[40 * 28 * 28];
         int[] indices = [39, 0, 5];
         string[] titles = ["Shirt → T-shirt/top (0.62)", "Ankle boot → Sneaker (0.51)", "A very long title that cannot fit in one cell at all (0.99)"];
@@ -110,10 +104,9 @@ public sealed class PlotsTests
     [Fact]
     public void Image_grid_rejects_an_index_outside_the_images()
     {
-        using var temp = new TempFolder();
         var pixels = new byte[2 * 28 * 28];
 
         Assert.Throws<ArgumentException>(
-            () => Plots.SaveImageGrid(temp.File("x.png"), pixels, 28, 28, [2], ["x"], 1, 1));
+            () => Plots.SaveImageGrid(TempFile("x.png"), pixels, 28, 28, [2], ["x"], 1, 1));
     }
 }
