@@ -25,6 +25,15 @@ public sealed class Trainer
     private int? _bestEpoch;
     private double _bestValAcc = double.NegativeInfinity;
 
+    /// <summary>Adam's β1, PyTorch's default (<c>torch.optim.Adam</c>; Kingma and Ba, 2015).</summary>
+    public const double AdamBeta1 = 0.9;
+
+    /// <summary>Adam's β2, PyTorch's default.</summary>
+    public const double AdamBeta2 = 0.999;
+
+    /// <summary>Adam's ε, PyTorch's default.</summary>
+    public const double AdamEpsilon = 1e-8;
+
     /// <summary>Creates a trainer; the model and data must be on the same device.</summary>
     /// <param name="model">Model mapping <c>[N, 1, 28, 28]</c> float32 to logits <c>[N, 10]</c>.</param>
     /// <param name="data">Images <c>[N, 1, 28, 28]</c> and labels <c>[N]</c>, in file order.</param>
@@ -36,7 +45,8 @@ public sealed class Trainer
         _data = data;
         _options = options;
         _split = BatchSplit.Create(data.Count, options.BatchSize, options.TrainRate);
-        _optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
+        // PyTorch's Adam defaults, written out: some TorchSharp versions' factory overloads default beta2 to 0.99.
+        _optimizer = optim.Adam(model.parameters(), lr: options.LearningRate, beta1: AdamBeta1, beta2: AdamBeta2, eps: AdamEpsilon);
     }
 
     /// <summary>The batch split used every epoch.</summary>

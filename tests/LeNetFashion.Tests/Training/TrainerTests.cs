@@ -129,4 +129,17 @@ public sealed class TrainerTests : TestBase
         Assert.Equal(TrainingOutcome.Interrupted, result.Outcome);
         Assert.Equal(2, result.History.Count);
     }
+
+    [Fact]
+    public void The_optimizer_is_adam_with_pytorchs_defaults()
+    {
+        var (data, _) = Separable(160);
+        using var _d = data;
+        using var model = new LeNet();
+        var trainer = new Trainer(model, data, new TrainingOptions { BatchSize = 16, LearningRate = 0.001 });
+
+        var adam = Assert.IsType<TorchSharp.Modules.Adam>(trainer.Optimizer);
+        Assert.Equal((0.9, 0.999), adam.Betas);
+        Assert.Equal(0.001, adam.ParamGroups.Single().LearningRate);
+    }
 }
