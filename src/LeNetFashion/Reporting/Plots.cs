@@ -151,7 +151,9 @@ public static class Plots
         var colorBar = plot.Add.ColorBar(heatmap);
         if (colorBar.Axis.TickGenerator is ScottPlot.TickGenerators.NumericAutomatic colorTicks)
         {
-            colorTicks.LabelFormatter = v => v.ToString("0.##", CultureInfo.InvariantCulture);
+            colorTicks.LabelFormatter = normalized
+                ? v => (v * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%"
+                : v => v.ToString("0.##", CultureInfo.InvariantCulture);
         }
 
         var bytes = WithInvariantCulture(
