@@ -8,14 +8,6 @@ using TorchSharp;
 
 namespace LeNetFashion.Runs;
 
-/// <summary>What <c>eval</c> computed.</summary>
-/// <param name="SplitName">"Test" or "Validation".</param>
-/// <param name="Confusion">Confusion matrix (rows = true class).</param>
-/// <param name="Report">Per-class precision, recall, F1, support and averages.</param>
-/// <param name="OutputDir">Folder the reports were written to.</param>
-/// <param name="SampleCount">Samples scored.</param>
-public sealed record EvalRunResult(string SplitName, ConfusionMatrix Confusion, ClassificationReport Report, string OutputDir, int SampleCount);
-
 /// <summary>
 /// The <c>eval</c> verb: scores a saved model on the test set (or its validation batches) and writes the
 /// confusion matrix (CSV, counts and normalised heatmaps), the first 36 misclassified images and

@@ -5,9 +5,6 @@ using static TorchSharp.torch;
 
 namespace LeNetFashion.Runs;
 
-/// <summary>A model file could not be used: missing, damaged, not a model, or of another architecture. One-line message.</summary>
-public sealed class ModelFileException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// Saves and loads a model as a TorchSharp weights file (<c>model.dat</c>, <c>Module.save</c> format) with its
 /// <see cref="ModelMetadata"/> JSON beside it (same name, <c>.json</c>).

@@ -13,13 +13,6 @@ using static TorchSharp.torch;
 
 namespace LeNetFashion.Runs;
 
-/// <summary>What a <c>train</c> run produced.</summary>
-/// <param name="OutputDir">The run folder.</param>
-/// <param name="Training">History, best epoch and outcome.</param>
-/// <param name="TestAccuracy">Accuracy of the best weights on the test set, or null when not evaluated.</param>
-/// <param name="Confusion">Test-set confusion matrix, or null.</param>
-public sealed record TrainRunResult(string OutputDir, TrainingResult Training, double? TestAccuracy, ConfusionMatrix? Confusion);
-
 /// <summary>
 /// The <c>train</c> verb: loads the data, trains, keeps the best weights, evaluates on the test set and
 /// writes every report into the run folder. A checkpoint of the last completed epoch is kept in

@@ -5,9 +5,6 @@ using static TorchSharp.torch;
 
 namespace LeNetFashion.Runtime;
 
-/// <summary>TorchSharp could not load its native library; the message says why and how to fix it, in one line.</summary>
-public sealed class TorchLoadException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>Loads TorchSharp, chooses the device and thread count, and reports library versions.</summary>
 public static class TorchRuntime
 {
