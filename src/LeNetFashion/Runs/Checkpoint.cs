@@ -100,12 +100,16 @@ public sealed class Checkpoint(string runDir)
     }
 
     /// <summary>Loads the model's and optimizer's state and returns the history and the best weights so far.</summary>
+    /// <param name="architecture">Architecture of the run (to rebuild the best weights).</param>
+    /// <param name="model">Receives the last completed epoch's weights.</param>
+    /// <param name="optimizer">Receives Adam's state.</param>
+    /// <param name="best">The best weights so far (cloned), or null.</param>
     /// <exception cref="ModelFileException">A checkpoint file is missing or damaged; one-line message naming the folder.</exception>
-    public IReadOnlyList<EpochRecord> Load(nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, out Dictionary<string, Tensor>? best)
+    public IReadOnlyList<EpochRecord> Load(string architecture, nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, out Dictionary<string, Tensor>? best)
     {
         try
         {
-            return LoadFiles(model, optimizer, out best);
+            return LoadFiles(architecture, model, optimizer, out best);
         }
         catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or InvalidDataException or ArgumentException or FileNotFoundException or EndOfStreamException)
         {
@@ -113,7 +117,7 @@ public sealed class Checkpoint(string runDir)
         }
     }
 
-    private IReadOnlyList<EpochRecord> LoadFiles(nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, out Dictionary<string, Tensor>? best)
+    private IReadOnlyList<EpochRecord> LoadFiles(string architecture, nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, out Dictionary<string, Tensor>? best)
     {
         model.load(Path.Combine(Dir, LastModel));
         optimizer.load_state_dict(Path.Combine(Dir, OptimizerFile));
@@ -121,8 +125,7 @@ public sealed class Checkpoint(string runDir)
         var bestPath = Path.Combine(Dir, BestModel);
         if (File.Exists(bestPath))
         {
-            var state = ReadState(runDir);
-            using var bestModel = ModelFactory.Create(state.Architecture);
+            using var bestModel = ModelFactory.Create(architecture);
             bestModel.load(bestPath);
             best = bestModel.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
         }

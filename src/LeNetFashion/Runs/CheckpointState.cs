@@ -24,23 +24,23 @@ public sealed record CheckpointState(string Architecture, RunOptionsRecord Optio
 
         return new()
         {
-        DataDir = commandLine.DataDir ?? DataDir,
-        Architecture = Architecture,
-        Training = new TrainingOptions
-        {
-            Epochs = commandLine.EpochsGiven ? commandLine.Training.Epochs : Options.Epochs,
-            BatchSize = Options.BatchSize,
-            LearningRate = Options.LearningRate,
-            TrainRate = Options.TrainRate,
-        },
-        Device = Options.Device,
-        Threads = Options.Threads,
-        Seed = Options.Seed,
-        Limit = Options.Limit,
-        Output = runDir,
-        Overwrite = true,
-        Resume = runDir,
-        EpochsGiven = true,
+            DataDir = commandLine.DataDir ?? DataDir,
+            Architecture = Architecture,
+            Training = new TrainingOptions
+            {
+                Epochs = commandLine.EpochsGiven ? commandLine.Training.Epochs : Options.Epochs,
+                BatchSize = Options.BatchSize,
+                LearningRate = Options.LearningRate,
+                TrainRate = Options.TrainRate,
+            },
+            Device = Options.Device,
+            Threads = Options.Threads,
+            Seed = Options.Seed,
+            Limit = Options.Limit,
+            Output = runDir,
+            Overwrite = true,
+            Resume = runDir,
+            EpochsGiven = true,
         };
     }
 }

@@ -81,7 +81,7 @@ public static class TrainRun
         var checkpoint = new Checkpoint(outputDir);
         if (resumed is not null)
         {
-            var history = checkpoint.Load(model, trainer.Optimizer, out var best);
+            var history = checkpoint.Load(options.Architecture, model, trainer.Optimizer, out var best);
             if (history.Count != resumed.EpochsCompleted)
             {
                 throw new IOException($"{Path.Combine(outputDir, RunFiles.History)}: {history.Count} epochs, but the checkpoint says {resumed.EpochsCompleted}; the run folder is inconsistent");

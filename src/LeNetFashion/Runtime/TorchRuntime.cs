@@ -16,7 +16,7 @@ public static class TorchRuntime
     public static void EnsureLoaded()
     {
         // Fail fast, before TorchSharp's loader tries (and copies ~480 MB of native files as a fallback).
-        if (OperatingSystem.IsLinux() && !HostHasGlibcxx() && !RunningUnderCompatLoader())
+        if (OperatingSystem.IsLinux() && !RunningUnderCompatLoader() && !HostHasGlibcxx())
         {
             throw new TorchLoadException(GlibcxxMessage);
         }
