@@ -5,8 +5,8 @@ namespace LeNetFashion.Data;
 
 /// <summary>
 /// A data set as two tensors on one device: pixels <c>[N, 1, H, W]</c> uint8 (a quarter of the memory of
-/// float32: 47 MB instead of 188 MB for the 60,000 training images) and labels <c>[N]</c> int64. Batches are
-/// converted to float32 in [0, 1] when sliced. Owns its tensors; dispose it to free them.
+/// float32: 47 MB instead of 188 MB for the 60,000 training images) and labels <c>[N]</c> int64; a batch is
+/// converted to the model's input by <c>Models.Preprocessing</c>. Owns its tensors; dispose it to free them.
 /// </summary>
 public sealed class TensorData : IDisposable
 {
@@ -44,13 +44,11 @@ public sealed class TensorData : IDisposable
     }
 
     /// <summary>
-    /// Samples <c>[start, start + length)</c>: images <c>[length, 1, H, W]</c> float32 computed exactly as torchvision's
-    /// <c>ToTensor()</c> does (<c>uint8 → float32, then divided by 255</c>: a division, not a multiplication by 1/255,
-    /// so values match PyTorch to the last bit), and a view of the labels <c>[length]</c> int64.
-    /// The images are a new tensor, owned by the caller's dispose scope.
+    /// Samples <c>[start, start + length)</c> as views (no copy): pixels <c>[length, 1, H, W]</c> uint8 and labels
+    /// <c>[length]</c> int64. Pixels become model input only through <c>Models.Preprocessing</c>.
     /// </summary>
-    public (Tensor Images, Tensor Labels) Slice(long start, long length) =>
-        (Pixels.narrow(0, start, length).to_type(ScalarType.Float32).div_(255f), Labels.narrow(0, start, length));
+    public (Tensor Pixels, Tensor Labels) Slice(long start, long length) =>
+        (Pixels.narrow(0, start, length), Labels.narrow(0, start, length));
 
     /// <inheritdoc />
     public void Dispose()

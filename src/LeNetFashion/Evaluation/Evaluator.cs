@@ -1,12 +1,14 @@
 using LeNetFashion.Data;
+using LeNetFashion.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LeNetFashion.Evaluation;
 
 /// <summary>
-/// Runs a model in evaluation mode without gradients over consecutive batches. Training's validation pass
-/// and the <c>eval</c> verb both use it, so the same weights, samples and batch size give identical numbers.
+/// Runs a classifier in evaluation mode without gradients over consecutive batches of labelled data. Training's
+/// validation pass and the <c>eval</c> verb both use it, so the same weights, samples and batch size give identical
+/// numbers.
 /// </summary>
 public static class Evaluator
 {
@@ -14,15 +16,17 @@ public static class Evaluator
     public const int DefaultBatchSize = 256;
 
     /// <summary>Predicts samples <c>[start, start + count)</c> in batches of <paramref name="batchSize"/>.</summary>
-    /// <param name="model">Model mapping <c>[N, 1, 28, 28]</c> float32 to logits <c>[N, K]</c>.</param>
-    /// <param name="data">Images and labels on the model's device.</param>
+    /// <param name="classifier">Model and preprocessing; its train/eval mode is restored afterwards.</param>
+    /// <param name="data">Pixels <c>[N, 1, 28, 28]</c> uint8 and labels <c>[N]</c> on the model's device.</param>
     /// <param name="start">First sample.</param>
     /// <param name="count">Number of samples.</param>
-    /// <param name="batchSize">Samples per forward pass.</param>
-    /// <returns>Per-sample labels, predictions and confidences, and the loss sum.</returns>
-    public static PredictionSet Predict(nn.Module<Tensor, Tensor> model, TensorData data, long start, long count, int batchSize)
+    /// <param name="batchSize">Samples per forward pass, at least 1.</param>
+    /// <returns>Per-sample labels, predictions and confidences, and the loss sum (batch mean × batch size, summed).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
+    public static PredictionSet Predict(Classifier classifier, TensorData data, long start, long count, int batchSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var model = classifier.Model;
         var wasTraining = model.training;
         model.eval();
         var allLabels = new long[count];
@@ -37,7 +41,7 @@ public static class Evaluator
                 using var scope = NewDisposeScope();
                 var n = Math.Min(batchSize, count - offset);
                 var (x, y) = data.Slice(start + offset, n);
-                var logits = model.forward(x);
+                var logits = classifier.Logits(x);
                 var loss = nn.functional.cross_entropy(logits, y);
                 lossSum += loss.item<float>() * (double)n;
                 var predicted = logits.argmax(1);

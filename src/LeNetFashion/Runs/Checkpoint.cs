@@ -9,7 +9,7 @@ namespace LeNetFashion.Runs;
 
 /// <summary>
 /// The resumable checkpoint of the last completed epoch, in <c>&lt;run&gt;/checkpoint/</c>: the model's weights
-/// (<c>last-model.dat</c>), Adam's state (<c>optimizer.dat</c>), the best weights so far (<c>best-model.dat</c>),
+/// (<c>last-model.dat</c>), the optimizer's state (<c>optimizer.dat</c>), the best weights so far (<c>best-model.dat</c>),
 /// the history (<c>history.csv</c>) and <c>state.json</c>. A new checkpoint is written into a sibling folder
 /// and swapped in by renames, so a crash leaves either the old or the new one complete.
 /// </summary>
@@ -56,6 +56,11 @@ public sealed class Checkpoint(string runDir)
     }
 
     /// <summary>Writes the checkpoint of the epochs completed so far.</summary>
+    /// <param name="model">The model with the last completed epoch's weights.</param>
+    /// <param name="optimizer">The optimizer, whose state (moments, step counts, learning rate) is saved.</param>
+    /// <param name="best">The best weights so far, or null.</param>
+    /// <param name="state">What <c>state.json</c> records.</param>
+    /// <exception cref="IOException">A file cannot be written; the previous checkpoint is then left complete.</exception>
     public void Save(nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, IReadOnlyDictionary<string, Tensor>? best, CheckpointState state)
     {
         var staging = Dir + ".new";
@@ -69,7 +74,7 @@ public sealed class Checkpoint(string runDir)
         optimizer.save_state_dict(Path.Combine(staging, OptimizerFile));
         if (best is not null)
         {
-            using var bestModel = ModelFactory.Create(state.Architecture);
+            using var bestModel = Architectures.Get(state.Options.Architecture).Create();
             bestModel.load_state_dict(best.ToDictionary(kv => kv.Key, kv => kv.Value));
             bestModel.save(Path.Combine(staging, BestModel));
         }
@@ -99,17 +104,35 @@ public sealed class Checkpoint(string runDir)
         }
     }
 
-    /// <summary>Loads the model's and optimizer's state and returns the history and the best weights so far.</summary>
+    /// <summary>Reads the history of the completed epochs stored in the checkpoint (empty when it has none).</summary>
+    /// <exception cref="ModelFileException">The history is damaged; one-line message naming the folder.</exception>
+    public IReadOnlyList<EpochRecord> ReadHistory()
+    {
+        var path = Path.Combine(Dir, RunFiles.History);
+        try
+        {
+            return File.Exists(path) ? HistoryCsv.Read(path) : [];
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ModelFileException($"--resume {runDir}: the checkpoint in {Dir} is damaged ({e.Message.Split('\n')[0].Trim()}); start a new run or resume another folder", e);
+        }
+    }
+
+    /// <summary>
+    /// Loads the model's and optimizer's state and the best weights so far, and puts the checkpoint's history back
+    /// as the run folder's <c>history.csv</c>.
+    /// </summary>
     /// <param name="architecture">Architecture of the run (to rebuild the best weights).</param>
     /// <param name="model">Receives the last completed epoch's weights.</param>
-    /// <param name="optimizer">Receives Adam's state.</param>
+    /// <param name="optimizer">Receives the optimizer's state.</param>
     /// <param name="best">The best weights so far (cloned), or null.</param>
     /// <exception cref="ModelFileException">A checkpoint file is missing or damaged; one-line message naming the folder.</exception>
-    public IReadOnlyList<EpochRecord> Load(string architecture, nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, out Dictionary<string, Tensor>? best)
+    public void Load(Architecture architecture, nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, out Dictionary<string, Tensor>? best)
     {
         try
         {
-            return LoadFiles(architecture, model, optimizer, out best);
+            LoadFiles(architecture, model, optimizer, out best);
         }
         catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or InvalidDataException or ArgumentException or FileNotFoundException or EndOfStreamException)
         {
@@ -117,7 +140,7 @@ public sealed class Checkpoint(string runDir)
         }
     }
 
-    private IReadOnlyList<EpochRecord> LoadFiles(string architecture, nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, out Dictionary<string, Tensor>? best)
+    private void LoadFiles(Architecture architecture, nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, out Dictionary<string, Tensor>? best)
     {
         model.load(Path.Combine(Dir, LastModel));
         optimizer.load_state_dict(Path.Combine(Dir, OptimizerFile));
@@ -125,14 +148,12 @@ public sealed class Checkpoint(string runDir)
         var bestPath = Path.Combine(Dir, BestModel);
         if (File.Exists(bestPath))
         {
-            using var bestModel = ModelFactory.Create(architecture);
+            using var bestModel = architecture.Create();
             bestModel.load(bestPath);
             best = bestModel.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
         }
 
         var historyPath = Path.Combine(Dir, RunFiles.History);
-        var history = File.Exists(historyPath) ? HistoryCsv.Read(historyPath) : [];
         AtomicFile.Write(Path.Combine(runDir, RunFiles.History), tmp => File.Copy(historyPath, tmp, overwrite: true));
-        return history;
     }
 }

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Text.Json;
 using LeNetFashion.Data;
 using LeNetFashion.Evaluation;
 using LeNetFashion.IO;
+using LeNetFashion.Models;
 using LeNetFashion.Reporting;
 using LeNetFashion.Runtime;
 using TorchSharp;
@@ -22,66 +24,59 @@ public static class EvalRun
     /// <exception cref="ModelFileException">Model missing, damaged or of another architecture.</exception>
     /// <exception cref="DataFormatException">Data missing or damaged.</exception>
     /// <exception cref="ArgumentException">Invalid option values.</exception>
-    public static EvalRunResult Execute(EvalRunOptions options)
+    /// <exception cref="IOException">The output folder cannot be used.</exception>
+    public static EvalRunResult Execute(EvalRequest request)
     {
-        if (options.Split is not ("test" or "val"))
-        {
-            throw new ArgumentException($"--split {options.Split}: expected test or val");
-        }
-
-        var device = TorchRuntime.SelectDevice(options.Device);
-        var (model, metadata) = ModelStore.Load(options.Model);
-        using var _ = model;
-        model.to(device);
-        var dataDir = ResolveDataDir(options.DataDir, metadata.DataDir, options.Split == "val" ? DatasetPart.Train : DatasetPart.Test);
-        var outputDir = options.Output ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.Model))!, "eval-" + options.Split);
-        if (File.Exists(outputDir))
-        {
-            throw new IOException($"--output {outputDir}: is a file; expected a folder");
-        }
-
-        Directory.CreateDirectory(outputDir);
+        var device = TorchRuntime.SelectDevice(request.Device);
+        var (classifier, metadata) = ModelStore.Load(request.Model);
+        using var _ = classifier;
+        classifier.Model.to(device);
+        var isVal = request.Split == EvalSplit.Val;
+        var dataDir = ResolveDataDir(request.DataDir, metadata.DataDir, isVal ? DatasetPart.Train : DatasetPart.Test);
+        using var folder = RunFolder.CreateForReports(
+            request.Output ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(request.Model))!, RunFiles.EvalDir(request.Split)));
 
         ImageDataset set;
         int start, count, batchSize;
-        if (options.Split == "val")
+        if (isVal)
         {
-            set = FashionMnist.Load(dataDir, DatasetPart.Train, metadata.Options.Limit);
+            var options = metadata.Options
+                ?? throw new ArgumentException($"--split val: {request.Model} has no training options (it was not trained by this tool), so its validation batches are unknown; use --split test");
+            set = FashionMnist.Load(dataDir, DatasetPart.Train, options.Limit);
             BatchSplit split;
             try
             {
-                split = BatchSplit.Create(set.Count, metadata.Options.BatchSize, metadata.Options.TrainRate);
+                split = BatchSplit.Create(set.Count, options.BatchSize, options.TrainRate);
             }
             catch (ArgumentException e)
             {
                 throw new ArgumentException(
-                    $"--split val: the model's own split (batch size {metadata.Options.BatchSize}, train rate {metadata.Options.TrainRate}) does not fit the {set.Count:N0} training images in {dataDir}: {e.Message}", e);
+                    string.Create(CultureInfo.InvariantCulture, $"--split val: the model's own split (batch size {options.BatchSize}, train rate {options.TrainRate}) does not fit the {set.Count:N0} training images in {dataDir}: {e.Message}"), e);
             }
 
             (start, count) = (split.ValidationStart, split.ValidationSamples);
-            batchSize = options.BatchSize ?? metadata.Options.BatchSize;
+            batchSize = request.BatchSize ?? options.BatchSize;
         }
         else
         {
             set = FashionMnist.Load(dataDir, DatasetPart.Test);
             (start, count) = (0, set.Count);
-            batchSize = options.BatchSize ?? Evaluator.DefaultBatchSize;
+            batchSize = request.BatchSize ?? Evaluator.DefaultBatchSize;
         }
 
         using var data = TensorData.FromDataset(set, device);
-        var predictions = Evaluator.Predict(model, data, start, count, batchSize);
-        var classNames = metadata.ClassNames;
-        var confusion = ConfusionMatrix.FromPredictions(classNames, predictions.Labels, predictions.Predictions);
+        var predictions = Evaluator.Predict(classifier, data, start, count, batchSize);
+        var confusion = ConfusionMatrix.FromPredictions(classifier.ClassNames, predictions.Labels, predictions.Predictions);
         var report = ClassificationReport.FromConfusionMatrix(confusion);
 
-        ConfusionMatrixCsv.Write(Path.Combine(outputDir, RunFiles.ConfusionCsv), confusion);
-        var subject = options.Split == "val" ? $"validation batches ({count:N0} images)" : $"test set ({count:N0} images)";
-        Plots.SaveConfusionMatrix(Path.Combine(outputDir, RunFiles.ConfusionPng), confusion, normalized: false, subject);
-        Plots.SaveConfusionMatrix(Path.Combine(outputDir, RunFiles.ConfusionNormalizedPng), confusion, normalized: true, subject);
-        WriteMisclassified(Path.Combine(outputDir, RunFiles.Misclassified), set, start, predictions, classNames);
-        WriteMetrics(Path.Combine(outputDir, RunFiles.Metrics), options, dataDir, confusion, report);
-        var name = options.Split == "val" ? "Validation" : "Test";
-        return new EvalRunResult(name, confusion, report, Path.GetFullPath(outputDir), count);
+        folder.Write(RunFiles.ConfusionCsv, path => ConfusionMatrixCsv.Write(path, confusion));
+        var subject = string.Create(CultureInfo.InvariantCulture, $"{(isVal ? "validation batches" : "test set")} ({count:N0} images)");
+        folder.Write(RunFiles.ConfusionPng, path => Plots.SaveConfusionMatrix(path, confusion, normalized: false, subject));
+        folder.Write(RunFiles.ConfusionNormalizedPng, path => Plots.SaveConfusionMatrix(path, confusion, normalized: true, subject));
+        folder.Write(RunFiles.Misclassified, path => WriteMisclassified(path, set, start, predictions, classifier.ClassNames));
+        var metrics = EvalMetrics.From(request.Split, confusion, report, Path.GetFullPath(request.Model), dataDir);
+        folder.Write(RunFiles.Metrics, path => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(metrics, ModelStore.JsonOptions) + "\n"));
+        return new EvalRunResult(isVal ? "Validation" : "Test", confusion, report, folder.Path, count, folder.Written);
     }
 
     private static string ResolveDataDir(string? option, string? fromModel, DatasetPart part)
@@ -110,35 +105,10 @@ public static class EvalRun
             if (p.Labels[i] != p.Predictions[i])
             {
                 indices.Add(start + i);
-                titles.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{names[(int)p.Labels[i]]} → {names[(int)p.Predictions[i]]} ({p.Confidence[i]:F2})"));
+                titles.Add(string.Create(CultureInfo.InvariantCulture, $"{names[(int)p.Labels[i]]} → {names[(int)p.Predictions[i]]} ({p.Confidence[i]:F2})"));
             }
         }
 
         Plots.SaveImageGrid(path, set.Pixels, set.Height, set.Width, indices, titles, 6, 6);
-    }
-
-    private static void WriteMetrics(string path, EvalRunOptions options, string dataDir, ConfusionMatrix m, ClassificationReport r)
-    {
-        var matrix = new long[m.ClassCount][];
-        for (var i = 0; i < m.ClassCount; i++)
-        {
-            matrix[i] = Enumerable.Range(0, m.ClassCount).Select(j => m[i, j]).ToArray();
-        }
-
-        var doc = new
-        {
-            Split = options.Split,
-            Accuracy = m.Accuracy,
-            Samples = m.Total,
-            Correct = m.Correct,
-            PerClass = r.Classes,
-            MacroAvg = r.MacroAverage,
-            WeightedAvg = r.WeightedAverage,
-            ClassNames = m.ClassNames,
-            ConfusionMatrix = matrix,
-            Model = Path.GetFullPath(options.Model),
-            DataDir = dataDir,
-        };
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(doc, ModelStore.JsonOptions) + "\n");
     }
 }

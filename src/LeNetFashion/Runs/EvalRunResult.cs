@@ -8,4 +8,5 @@ namespace LeNetFashion.Runs;
 /// <param name="Report">Per-class precision, recall, F1, support and averages.</param>
 /// <param name="OutputDir">Folder the reports were written to.</param>
 /// <param name="SampleCount">Samples scored.</param>
-public sealed record EvalRunResult(string SplitName, ConfusionMatrix Confusion, ClassificationReport Report, string OutputDir, int SampleCount);
+/// <param name="Files">Files written into <paramref name="OutputDir"/>, in the order the "Wrote" line lists them.</param>
+public sealed record EvalRunResult(string SplitName, ConfusionMatrix Confusion, ClassificationReport Report, string OutputDir, int SampleCount, IReadOnlyList<string> Files);

@@ -1,3 +1,5 @@
+using LeNetFashion.Models;
+
 namespace LeNetFashion.Runs;
 
 /// <summary>
@@ -12,7 +14,7 @@ public sealed record ModelMetadata
     /// <summary>The format tag written by this version.</summary>
     public const string CurrentFormat = "lenet-fashion-model/1";
 
-    /// <summary>Architecture name (see <c>ModelFactory.Names</c>).</summary>
+    /// <summary>Architecture name (see <see cref="Architectures"/>).</summary>
     public required string Architecture { get; init; }
 
     /// <summary>Class names by label.</summary>
@@ -21,8 +23,11 @@ public sealed record ModelMetadata
     /// <summary>Input shape of one sample, <c>[C, H, W]</c>.</summary>
     public required IReadOnlyList<long> InputShape { get; init; }
 
-    /// <summary>Options the model was trained with.</summary>
-    public required RunOptionsRecord Options { get; init; }
+    /// <summary>How pixels become the model's input; null (files written before it existed) = <see cref="Preprocessing.ToTensor"/>.</summary>
+    public Preprocessing? Preprocessing { get; init; }
+
+    /// <summary>The resolved configuration the model was trained with, or null for a model not trained by this tool.</summary>
+    public RunConfig? Options { get; init; }
 
     /// <summary>Epoch whose weights were kept (best validation accuracy), from 0.</summary>
     public int? BestEpoch { get; init; }

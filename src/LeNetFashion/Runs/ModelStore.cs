@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using LeNetFashion.IO;
 using LeNetFashion.Models;
 using static TorchSharp.torch;
@@ -11,11 +12,12 @@ namespace LeNetFashion.Runs;
 /// </summary>
 public static class ModelStore
 {
-    /// <summary>JSON settings for metadata: snake_case keys, indented.</summary>
+    /// <summary>JSON settings for metadata: snake_case keys, enums as lower-case strings, indented.</summary>
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
     /// <summary>Path of the metadata JSON for a model file.</summary>
@@ -23,11 +25,11 @@ public static class ModelStore
 
     /// <summary>Writes the model's weights and its metadata, each atomically.</summary>
     /// <param name="modelPath">Destination of the weights, e.g. <c>runs/…/model.dat</c>.</param>
-    /// <param name="model">The model.</param>
+    /// <param name="classifier">The model.</param>
     /// <param name="metadata">Its metadata.</param>
-    public static void Save(string modelPath, nn.Module<Tensor, Tensor> model, ModelMetadata metadata)
+    public static void Save(string modelPath, Classifier classifier, ModelMetadata metadata)
     {
-        AtomicFile.Write(modelPath, tmp => model.save(tmp));
+        AtomicFile.Write(modelPath, tmp => classifier.Model.save(tmp));
         SaveMetadata(modelPath, metadata);
     }
 
@@ -71,10 +73,10 @@ public static class ModelStore
     /// <summary>Loads a model: reads its metadata, rebuilds the architecture and loads the weights.</summary>
     /// <param name="modelPath">The weights file.</param>
     /// <param name="expectedArchitecture">When set, refuse a model of any other architecture.</param>
-    /// <returns>The model (on the CPU, in eval mode) and its metadata.</returns>
+    /// <returns>The classifier (on the CPU, in eval mode; the caller disposes it) and the metadata.</returns>
     /// <exception cref="ModelFileException">Missing, damaged or truncated file, another architecture, or weights
     /// that do not fit the architecture.</exception>
-    public static (nn.Module<Tensor, Tensor> Model, ModelMetadata Metadata) Load(string modelPath, string? expectedArchitecture = null)
+    public static (Classifier Classifier, ModelMetadata Metadata) Load(string modelPath, string? expectedArchitecture = null)
     {
         var metadata = LoadMetadata(modelPath);
         if (expectedArchitecture is not null && metadata.Architecture != expectedArchitecture)
@@ -82,13 +84,18 @@ public static class ModelStore
             throw new ModelFileException($"{modelPath}: architecture '{metadata.Architecture}', expected '{expectedArchitecture}'");
         }
 
-        if (!ModelFactory.Names.Contains(metadata.Architecture))
+        if (!Architectures.TryGet(metadata.Architecture, out var architecture))
         {
             throw new ModelFileException(
-                $"{modelPath}: architecture '{metadata.Architecture}' is not one this tool knows ({string.Join(", ", ModelFactory.Names)})");
+                $"{modelPath}: architecture '{metadata.Architecture}' is not one this tool knows ({string.Join(", ", Architectures.Names)})");
         }
 
-        var model = ModelFactory.Create(metadata.Architecture);
+        if (metadata.ClassNames.Count != architecture.ClassCount)
+        {
+            throw new ModelFileException($"{ModelStore.MetadataPath(modelPath)}: {metadata.ClassNames.Count} class names, but '{architecture.Name}' has {architecture.ClassCount} outputs");
+        }
+
+        var model = architecture.Create();
         try
         {
             model.load(modelPath, strict: true);
@@ -101,7 +108,7 @@ public static class ModelStore
         }
 
         model.eval();
-        return (model, metadata);
+        return (new Classifier(model, architecture, metadata.ClassNames, metadata.Preprocessing), metadata);
     }
 
     private static string FirstLine(string s)

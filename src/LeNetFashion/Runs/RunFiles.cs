@@ -1,6 +1,6 @@
 namespace LeNetFashion.Runs;
 
-/// <summary>Names of the files a run folder holds.</summary>
+/// <summary>Names of the files and folders a run folder holds: the one list of what the tool writes there.</summary>
 public static class RunFiles
 {
     /// <summary>Best weights (TorchSharp format).</summary>
@@ -35,4 +35,17 @@ public static class RunFiles
 
     /// <summary>Folder of the resumable checkpoint of the last completed epoch.</summary>
     public const string CheckpointDir = "checkpoint";
+
+    /// <summary>The folder <c>eval</c> writes beside a model by default: <c>eval-test</c> or <c>eval-val</c>.</summary>
+    public static string EvalDir(EvalSplit split) => "eval-" + split.ToString().ToLowerInvariant();
+
+    /// <summary>Every file the tool writes into a run or eval folder, in the order "Wrote …" lines list them.</summary>
+    public static IReadOnlyList<string> Files { get; } =
+    [
+        Model, ModelJson, History, Curves, Samples, ConfusionCsv, ConfusionPng, ConfusionNormalizedPng, Misclassified, Metrics,
+    ];
+
+    /// <summary>Sub-folders the tool writes into a run folder: the checkpoint, its staging copies and the default eval folders.</summary>
+    public static IReadOnlyList<string> Folders { get; } =
+        [CheckpointDir, CheckpointDir + ".new", CheckpointDir + ".old", .. Enum.GetValues<EvalSplit>().Select(EvalDir)];
 }

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
 using LeNetFashion.Data;
 using LeNetFashion.Evaluation;
-using LeNetFashion.IO;
 using LeNetFashion.Models;
 using LeNetFashion.Reporting;
 using LeNetFashion.Runtime;
@@ -14,179 +12,173 @@ using static TorchSharp.torch;
 namespace LeNetFashion.Runs;
 
 /// <summary>
-/// The <c>train</c> verb: loads the data, trains, keeps the best weights, evaluates on the test set and
-/// writes every report into the run folder. A checkpoint of the last completed epoch is kept in
-/// <c>checkpoint/</c> so an interrupted run can be resumed (<see cref="TrainRunOptions.Resume"/>).
+/// The <c>train</c> verb: resolves the run's configuration, loads the data, trains, keeps the best weights,
+/// evaluates on the test set and writes every report into the run folder. A checkpoint of the last completed epoch
+/// is kept in <c>checkpoint/</c> so an interrupted run can be resumed (<see cref="TrainRequest.Resume"/>).
 /// </summary>
 public static class TrainRun
 {
     private const int SampleGridRows = 4;
     private const int SampleGridColumns = 16;
 
-    /// <summary>Runs training with <paramref name="options"/>.</summary>
-    /// <param name="options">Parsed options.</param>
-    /// <param name="reporter">Receives progress and messages.</param>
+    /// <summary>
+    /// Resolves a request into the run's one configuration before anything runs: for a resume, the run's own
+    /// configuration from its checkpoint (only the epochs and the data folder may change); otherwise the command
+    /// line's, with the seed drawn when not given, the device chosen and the thread count fixed.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid option values, an unknown architecture, no CUDA for <c>--device cuda</c>,
+    /// fewer epochs than a resumed run has completed, or no checkpoint to resume.</exception>
+    /// <exception cref="IOException">An unreadable checkpoint.</exception>
+    /// <exception cref="DataFormatException">No data folder with the training and test files.</exception>
+    public static ResolvedRun Resolve(TrainRequest request)
+    {
+        CheckpointState? resumed = null;
+        RunConfig config;
+        string? dataDir;
+        if (request.Resume is { } resumeDir)
+        {
+            resumed = Checkpoint.ReadState(resumeDir);
+            if (request.ResumeEpochs is { } epochs && epochs <= resumed.EpochsCompleted)
+            {
+                throw new ArgumentException(
+                    $"--epochs {epochs}: the run in {resumeDir} has already completed {resumed.EpochsCompleted} epoch(s); give more epochs to continue it");
+            }
+
+            config = resumed.Options with { Epochs = request.ResumeEpochs ?? resumed.Options.Epochs };
+            dataDir = request.DataDir ?? resumed.DataDir;
+        }
+        else
+        {
+            config = request.Config;
+            dataDir = request.DataDir;
+        }
+
+        Architectures.Get(config.Architecture);
+        var resolvedDataDir = DataLocator.Resolve(dataDir, DatasetPart.Train);
+        DataLocator.Resolve(resolvedDataDir, DatasetPart.Test);
+        config = config with
+        {
+            Device = TorchRuntime.KindOf(TorchRuntime.SelectDevice(config.Device)),
+            Threads = config.Threads ?? Environment.ProcessorCount,
+            Seed = config.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue),
+        };
+        return new ResolvedRun(config, resolvedDataDir, resumed, request.Resume);
+    }
+
+    /// <summary>Runs training as <paramref name="request"/> asks.</summary>
+    /// <param name="request">What to train, or which run to resume.</param>
+    /// <param name="reporter">Receives information lines and, as the last callback, training progress.</param>
     /// <param name="cancellationToken">Ctrl+C: stop after the current batch, write what is complete.</param>
-    /// <returns>The run folder, history and test results.</returns>
+    /// <returns>The run folder, configuration, history, best epoch and test results.</returns>
     /// <exception cref="DataFormatException">Data missing or damaged.</exception>
     /// <exception cref="ArgumentException">Invalid option values (one-line message naming the option).</exception>
     /// <exception cref="IOException">The run folder cannot be written.</exception>
-    public static TrainRunResult Execute(TrainRunOptions options, IRunReporter reporter, CancellationToken cancellationToken = default)
+    public static TrainRunResult Execute(TrainRequest request, RunReporter reporter, CancellationToken cancellationToken = default)
     {
-        CheckpointState? resumed = null;
-        if (options.Resume is { } resumeDir)
-        {
-            resumed = Checkpoint.ReadState(resumeDir);
-            options = resumed.ToOptions(resumeDir, options);
-        }
-
-        var dataDir = DataLocator.Resolve(options.DataDir ?? resumed?.DataDir, DatasetPart.Train);
-        DataLocator.Resolve(dataDir, DatasetPart.Test);
-        var device = TorchRuntime.SelectDevice(options.Device);
+        var (config, dataDir, resumed, resumeDir) = Resolve(request);
+        var architecture = Architectures.Get(config.Architecture);
+        var device = TorchRuntime.SelectDevice(config.Device);
 
         // Every input is checked before the run folder is created and before any training: damaged data
         // (the test files included) or a batch size the data cannot fill fail in seconds, not after the last epoch.
-        var trainSet = FashionMnist.Load(dataDir, DatasetPart.Train, options.Limit);
+        var trainSet = FashionMnist.Load(dataDir, DatasetPart.Train, config.Limit);
         var testSet = FashionMnist.Load(dataDir, DatasetPart.Test);
-        CheckBatchSize(options.Training.BatchSize, trainSet.Count, options.Limit);
-        var split = BatchSplit.Create(trainSet.Count, options.Training.BatchSize, options.Training.TrainRate);
+        CheckBatchSize(config.BatchSize, trainSet.Count, config.Limit);
+        var split = BatchSplit.Create(trainSet.Count, config.BatchSize, config.TrainRate);
 
-        var outputDir = resumed is null ? PrepareOutput(options.Output, options.Overwrite) : Path.GetFullPath(options.Resume!);
-        using var runLock = LockRunFolder(outputDir);
-        if (resumed is null && options.Overwrite)
-        {
-            RemovePreviousOutputs(outputDir);
-        }
-        var threads = TorchRuntime.SetThreads(options.Threads);
-        var seed = options.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
-        torch.manual_seed(seed);
+        using var folder = resumeDir is null ? RunFolder.CreateForTraining(request.Output, request.Overwrite) : RunFolder.OpenForResume(resumeDir);
+        TorchRuntime.SetThreads(config.Threads);
+        torch.manual_seed(config.Seed!.Value);
 
         using var train = TensorData.FromDataset(trainSet, device);
-        using var model = ModelFactory.Create(options.Architecture);
-        model.to(device);
-        var parameterCount = model.parameters().Sum(p => p.numel());
-        var runOptions = new RunOptionsRecord(
-            options.Training.Epochs, options.Training.BatchSize, options.Training.LearningRate, options.Training.TrainRate,
-            seed, options.Limit, device.type == DeviceType.CUDA ? "cuda" : "cpu", threads);
+        using var classifier = Classifier.Create(architecture, FashionMnist.ClassNames);
+        classifier.Model.to(device);
+        var parameterCount = classifier.Model.parameters().Sum(p => p.numel());
 
-        reporter.Info($"Device: {runOptions.Device}, threads: {threads}, seed: {seed}");
+        reporter.Info(string.Create(CultureInfo.InvariantCulture, $"Device: {Name(config.Device)}, threads: {config.Threads}, seed: {config.Seed}"));
         reporter.Info($"Data: {dataDir}");
         reporter.Info(string.Create(CultureInfo.InvariantCulture,
             $"Split: {split.SampleCount:N0} training images in {split.BatchCount:N0} batches of {split.BatchSize:N0}: {split.TrainBatches:N0} batches ({split.TrainSamples:N0} images) train, {split.ValidationBatches:N0} batches ({split.ValidationSamples:N0} images) validate"));
-        reporter.Info(string.Create(CultureInfo.InvariantCulture, $"Model: {options.Architecture}, {parameterCount:N0} parameters; Adam, learning rate {options.Training.LearningRate}, {options.Training.Epochs:N0} epoch{(options.Training.Epochs == 1 ? "" : "s")}"));
-        reporter.Info($"Output: {outputDir}");
+        reporter.Info(string.Create(CultureInfo.InvariantCulture,
+            $"Model: {config.Architecture}, {parameterCount:N0} parameters; {OptimizerName(config.Optimizer)}, learning rate {config.LearningRate}{ScheduleText(config.LrSchedule)}, {config.Epochs:N0} epoch{(config.Epochs == 1 ? "" : "s")}"));
+        reporter.Info($"Output: {folder.Path}");
 
-        WriteSamples(Path.Combine(outputDir, RunFiles.Samples), trainSet);
-        var trainer = new Trainer(model, train, options.Training);
-        var checkpoint = new Checkpoint(outputDir);
+        folder.Write(RunFiles.Samples, path => WriteSamples(path, trainSet));
+        using var optimizer = Optimizers.Create(config.Optimizer, classifier.Model.parameters(), config.OptimizerSettings());
+        var scheduler = LrSchedules.Create(config.LrSchedule, optimizer, config.LrScheduleSettings());
+        using var best = new BestWeights();
+        var checkpoint = new Checkpoint(folder.Path);
+        var trainer = new Trainer(
+            classifier, train, split, config.Epochs, optimizer, scheduler,
+            [best, new CheckpointCallback(folder, checkpoint, best, config, dataDir), reporter]);
         if (resumed is not null)
         {
-            var history = checkpoint.Load(options.Architecture, model, trainer.Optimizer, out var best);
+            var history = checkpoint.ReadHistory();
             if (history.Count != resumed.EpochsCompleted)
             {
-                throw new IOException($"{Path.Combine(outputDir, RunFiles.History)}: {history.Count} epochs, but the checkpoint says {resumed.EpochsCompleted}; the run folder is inconsistent");
+                throw new IOException($"{folder.PathOf(RunFiles.History)}: {history.Count} epochs, but the checkpoint says {resumed.EpochsCompleted}; the run folder is inconsistent");
             }
 
-            trainer.Restore(history, resumed.BestEpoch, best);
+            trainer.Restore(history);
+            checkpoint.Load(architecture, classifier.Model, optimizer, out var bestWeights);
+            best.Restore(history, resumed.BestEpoch, bestWeights);
+            folder.Record(RunFiles.History);
             reporter.Info($"Resuming after epoch {history.Count - 1} (best so far: epoch {resumed.BestEpoch})");
         }
 
-        var state = new CheckpointState(options.Architecture, runOptions, dataDir, 0, null);
-        var result = trainer.Fit(
-            reporter,
-            t =>
-            {
-                HistoryCsv.Write(Path.Combine(outputDir, RunFiles.History), t.History);
-                checkpoint.Save(model, t.Optimizer, t.BestStateDict, state with { EpochsCompleted = t.History.Count, BestEpoch = t.BestEpoch });
-            },
-            cancellationToken);
-
+        var result = trainer.Fit(cancellationToken);
         if (result.History.Count > 0)
         {
-            Plots.SaveCurves(Path.Combine(outputDir, RunFiles.Curves), result.History);
+            folder.Write(RunFiles.Curves, path => Plots.SaveCurves(path, result.History));
         }
 
         var metadata = new ModelMetadata
         {
-            Architecture = options.Architecture,
-            ClassNames = FashionMnist.ClassNames,
-            InputShape = ModelFactory.InputShape(options.Architecture),
-            Options = runOptions,
-            BestEpoch = result.BestEpoch,
-            ValAccuracy = result.BestEpoch is null ? null : result.BestValAcc,
+            Architecture = config.Architecture,
+            ClassNames = classifier.ClassNames,
+            InputShape = architecture.InputShape,
+            Preprocessing = classifier.Preprocessing,
+            Options = config,
+            BestEpoch = best.Epoch,
+            ValAccuracy = best.Epoch is null ? null : best.ValAcc,
             EpochsCompleted = result.History.Count,
             DataDir = dataDir,
             Versions = TorchRuntime.Versions(),
             CreatedUtc = DateTimeOffset.UtcNow,
         };
 
-        if (result.BestEpoch is null)
+        var outcome = new TrainRunResult(folder.Path, config, result, best.Epoch, best.ValAcc, null, null, folder.Written);
+        if (best.Epoch is null)
         {
-            return new TrainRunResult(outputDir, result, null, null);
+            return outcome;
         }
 
-        var modelPath = Path.Combine(outputDir, RunFiles.Model);
-        ModelStore.Save(modelPath, model, metadata);
+        folder.Write(RunFiles.Model, path => ModelStore.Save(path, classifier, metadata));
+        folder.Record(RunFiles.ModelJson);
         if (result.Outcome != TrainingOutcome.Completed)
         {
-            return new TrainRunResult(outputDir, result, null, null);
+            return outcome with { Files = folder.Written };
         }
 
         using var testData = TensorData.FromDataset(testSet, device);
-        var predictions = Evaluator.Predict(model, testData, 0, testData.Count, Evaluator.DefaultBatchSize);
-        var confusion = ConfusionMatrix.FromPredictions(FashionMnist.ClassNames, predictions.Labels, predictions.Predictions);
-        ConfusionMatrixCsv.Write(Path.Combine(outputDir, RunFiles.ConfusionCsv), confusion);
-        Plots.SaveConfusionMatrix(Path.Combine(outputDir, RunFiles.ConfusionPng), confusion, normalized: false, string.Create(CultureInfo.InvariantCulture, $"test set ({confusion.Total:N0} images)"));
-        ModelStore.SaveMetadata(modelPath, metadata with { TestAccuracy = confusion.Accuracy });
-        return new TrainRunResult(outputDir, result, confusion.Accuracy, confusion);
+        var predictions = Evaluator.Predict(classifier, testData, 0, testData.Count, Evaluator.DefaultBatchSize);
+        var confusion = ConfusionMatrix.FromPredictions(classifier.ClassNames, predictions.Labels, predictions.Predictions);
+        folder.Write(RunFiles.ConfusionCsv, path => ConfusionMatrixCsv.Write(path, confusion));
+        folder.Write(RunFiles.ConfusionPng, path => Plots.SaveConfusionMatrix(path, confusion, normalized: false, string.Create(CultureInfo.InvariantCulture, $"test set ({confusion.Total:N0} images)")));
+        ModelStore.SaveMetadata(folder.PathOf(RunFiles.Model), metadata with { TestAccuracy = confusion.Accuracy });
+        return outcome with { TestAccuracy = confusion.Accuracy, Confusion = confusion, Files = folder.Written };
     }
 
-    /// <summary>
-    /// Creates the run folder and checks that it is writable, before any training. Default: <c>runs/yyyyMMdd-HHmmss</c>,
-    /// with <c>-2</c>, <c>-3</c>… appended when it exists; never an existing folder.
-    /// </summary>
-    /// <exception cref="IOException">The folder exists and is not empty (without <paramref name="overwrite"/>), or cannot be written.</exception>
-    public static string PrepareOutput(string? output, bool overwrite)
+    /// <summary>Lower-case device name for messages and JSON: <c>cpu</c> or <c>cuda</c>.</summary>
+    private static string Name(ComputeDevice device) => device.ToString().ToLowerInvariant();
+
+    private static string OptimizerName(string name) => name switch
     {
-        string dir;
-        if (output is null)
-        {
-            var stem = Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-            dir = stem;
-            for (var i = 2; Directory.Exists(dir) || File.Exists(dir); i++)
-            {
-                dir = $"{stem}-{i}";
-            }
-        }
-        else
-        {
-            dir = output;
-            if (File.Exists(dir))
-            {
-                throw new IOException($"--output {output}: is a file; expected a folder");
-            }
+        Optimizers.Adam => "Adam",
+        _ => name,
+    };
 
-            if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any() && !overwrite)
-            {
-                throw new IOException($"--output {output}: folder exists and is not empty; choose another folder or add --overwrite");
-            }
-        }
-
-        try
-        {
-            Directory.CreateDirectory(dir);
-            var probe = Path.Combine(dir, $".write-test-{Environment.ProcessId}");
-            File.WriteAllText(probe, "ok");
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            var why = BlockingFile(dir) is { } file ? $"{file} is a file, not a folder" : e.Message;
-            throw new IOException($"--output {output ?? dir}: cannot write to the folder ({why}); choose a writable folder", e);
-        }
-
-        return Path.GetFullPath(dir);
-    }
+    private static string ScheduleText(string schedule) => schedule == LrSchedules.None ? "" : $" ({schedule} schedule)";
 
     /// <summary>
     /// Refuses a batch size that the training images cannot fill more than once: one batch can neither train and
@@ -200,64 +192,6 @@ public static class TrainRun
             throw new ArgumentException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"--batch-size {batchSize}: {(batchSize > imageCount ? "larger than" : "as large as")} the {imageCount:N0} training images{(limit is null ? "" : $" (--limit {limit})")}, so they make a single batch and none is left to validate; use a smaller batch size"));
-        }
-    }
-
-    /// <summary>The nearest existing ancestor of <paramref name="dir"/> when it is a file (so the folder cannot be created), else null.</summary>
-    private static string? BlockingFile(string dir)
-    {
-        for (var p = Path.GetFullPath(dir); !string.IsNullOrEmpty(p); p = Path.GetDirectoryName(p))
-        {
-            if (File.Exists(p))
-            {
-                return p;
-            }
-
-            if (Directory.Exists(p))
-            {
-                return null;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// Takes an exclusive lock on <c>.lock</c> in the run folder for the whole run, so that two runs (or a run and
-    /// a resume) never write into the same folder at once. The kernel releases it when the process ends.
-    /// </summary>
-    /// <exception cref="IOException">Another run holds the folder.</exception>
-    private static FileStream LockRunFolder(string dir)
-    {
-        try
-        {
-            return new FileStream(Path.Combine(dir, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-        }
-        catch (IOException e)
-        {
-            throw new IOException($"--output {dir}: another train run is writing to this folder; wait for it to end or choose another folder", e);
-        }
-    }
-
-    /// <summary>With <c>--overwrite</c>: removes what an earlier run (and its evals) wrote, keeping other files.</summary>
-    private static void RemovePreviousOutputs(string dir)
-    {
-        foreach (var file in new[]
-        {
-            RunFiles.Model, RunFiles.ModelJson, RunFiles.History, RunFiles.Curves, RunFiles.ConfusionCsv, RunFiles.ConfusionPng,
-            RunFiles.ConfusionNormalizedPng, RunFiles.Samples, RunFiles.Misclassified, RunFiles.Metrics,
-        })
-        {
-            File.Delete(Path.Combine(dir, file));
-        }
-
-        foreach (var sub in new[] { RunFiles.CheckpointDir, RunFiles.CheckpointDir + ".new", RunFiles.CheckpointDir + ".old", "eval-test", "eval-val" })
-        {
-            var path = Path.Combine(dir, sub);
-            if (Directory.Exists(path))
-            {
-                Directory.Delete(path, recursive: true);
-            }
         }
     }
 

@@ -5,7 +5,19 @@ namespace LeNetFashion.Runs;
 
 /// <summary>What a <c>train</c> run produced.</summary>
 /// <param name="OutputDir">The run folder.</param>
-/// <param name="Training">History, best epoch and outcome.</param>
+/// <param name="Config">The run's resolved configuration.</param>
+/// <param name="Training">History and outcome.</param>
+/// <param name="BestEpoch">Epoch whose weights were kept (highest validation accuracy), or null when none completed.</param>
+/// <param name="BestValAcc">Its validation accuracy in [0, 1], or 0.</param>
 /// <param name="TestAccuracy">Accuracy of the best weights on the test set, or null when not evaluated.</param>
 /// <param name="Confusion">Test-set confusion matrix, or null.</param>
-public sealed record TrainRunResult(string OutputDir, TrainingResult Training, double? TestAccuracy, ConfusionMatrix? Confusion);
+/// <param name="Files">Files written into <paramref name="OutputDir"/>, in the order the "Wrote" line lists them.</param>
+public sealed record TrainRunResult(
+    string OutputDir,
+    RunConfig Config,
+    TrainingResult Training,
+    int? BestEpoch,
+    double BestValAcc,
+    double? TestAccuracy,
+    ConfusionMatrix? Confusion,
+    IReadOnlyList<string> Files);

@@ -105,17 +105,19 @@ public static class TorchRuntime
     }
 
     /// <summary>Chooses the device: <c>auto</c> = CUDA when available, else CPU.</summary>
-    /// <param name="name"><c>auto</c>, <c>cpu</c> or <c>cuda</c>.</param>
-    /// <exception cref="ArgumentException">Unknown name, or <c>cuda</c> without CUDA.</exception>
-    public static Device SelectDevice(string name) => name switch
+    /// <param name="device">The requested device.</param>
+    /// <exception cref="ArgumentException"><see cref="ComputeDevice.Cuda"/> without CUDA.</exception>
+    public static Device SelectDevice(ComputeDevice device) => device switch
     {
-        "auto" => cuda.is_available() ? CUDA : CPU,
-        "cpu" => CPU,
-        "cuda" when cuda.is_available() => CUDA,
-        "cuda" => throw new ArgumentException(
+        ComputeDevice.Auto => cuda.is_available() ? CUDA : CPU,
+        ComputeDevice.Cpu => CPU,
+        _ when cuda.is_available() => CUDA,
+        _ => throw new ArgumentException(
             "--device cuda: CUDA is not available (no NVIDIA GPU or driver, or this build uses the CPU backend: build with -p:TorchBackend=cuda); use --device cpu, or --device auto to fall back to the CPU"),
-        _ => throw new ArgumentException($"--device {name}: expected auto, cpu or cuda"),
     };
+
+    /// <summary>The <see cref="ComputeDevice"/> of a selected device: <see cref="ComputeDevice.Cuda"/> or <see cref="ComputeDevice.Cpu"/>.</summary>
+    public static ComputeDevice KindOf(Device device) => device.type == DeviceType.CUDA ? ComputeDevice.Cuda : ComputeDevice.Cpu;
 
     /// <summary>Sets the number of CPU threads LibTorch uses for intra-op parallelism.</summary>
     /// <param name="threads">Threads, at least 1; null = all logical cores (<see cref="Environment.ProcessorCount"/>).</param>

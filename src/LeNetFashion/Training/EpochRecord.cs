@@ -10,7 +10,7 @@ namespace LeNetFashion.Training;
 /// <param name="ValLoss">Mean cross-entropy per validation sample.</param>
 /// <param name="ValAcc">Fraction of validation samples classified correctly, in [0, 1].</param>
 /// <param name="Seconds">Wall time of this epoch alone (training and validation), in seconds.</param>
-/// <param name="LearningRate">Learning rate used in this epoch.</param>
+/// <param name="LearningRate">Learning rate the optimizer used in this epoch (before the epoch-end scheduler step).</param>
 public sealed record EpochRecord(
     int Epoch,
     double TrainLoss,

@@ -2,96 +2,116 @@ using System.Diagnostics;
 using System.Globalization;
 using LeNetFashion.Data;
 using LeNetFashion.Evaluation;
+using LeNetFashion.Models;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace LeNetFashion.Training;
 
 /// <summary>
 /// The tutorial's training loop (<c>train_model</c>): every epoch, the first <see cref="BatchSplit.TrainBatches"/>
-/// batches train (train mode, Adam step per batch) and the remaining batches validate (eval mode, no
-/// gradients). Losses are per sample (batch mean × batch size, summed, divided by samples). Whenever validation
-/// accuracy improves, a deep copy (cloned tensors) of the state dict is kept; at the end it is loaded back.
+/// batches train (train mode, one optimizer step per batch) and the remaining batches validate (eval mode, no
+/// gradients, through <see cref="Evaluator"/>). Losses are per sample (batch mean × batch size, summed, divided by
+/// samples). The learning-rate scheduler, when there is one, is stepped after each epoch's batches, together with
+/// the optimizer's per-batch steps in this one loop (as ML.NET's <c>TorchSharpBaseTrainer</c> does). Everything
+/// else (best weights, checkpoints, progress, early stopping) is a <see cref="TrainerCallback"/>.
 /// </summary>
 public sealed class Trainer
 {
-    private readonly nn.Module<Tensor, Tensor> _model;
+    private readonly Classifier _classifier;
     private readonly TensorData _data;
-    private readonly BatchSplit _split;
-    private readonly TrainingOptions _options;
-    private readonly TorchSharp.Modules.OptimizerHelper _optimizer;
     private readonly List<EpochRecord> _history = [];
-    private Dictionary<string, Tensor>? _best;
-    private int? _bestEpoch;
-    private double _bestValAcc = double.NegativeInfinity;
-
-    /// <summary>Adam's β1, PyTorch's default (<c>torch.optim.Adam</c>; Kingma and Ba, 2015).</summary>
-    public const double AdamBeta1 = 0.9;
-
-    /// <summary>Adam's β2, PyTorch's default.</summary>
-    public const double AdamBeta2 = 0.999;
-
-    /// <summary>Adam's ε, PyTorch's default.</summary>
-    public const double AdamEpsilon = 1e-8;
 
     /// <summary>Creates a trainer; the model and data must be on the same device.</summary>
-    /// <param name="model">Model mapping <c>[N, 1, 28, 28]</c> float32 to logits <c>[N, 10]</c>.</param>
-    /// <param name="data">Images <c>[N, 1, 28, 28]</c> and labels <c>[N]</c>, in file order.</param>
-    /// <param name="options">Epochs, batch size, learning rate, train rate.</param>
-    /// <exception cref="ArgumentException">The split leaves no training or validation batch.</exception>
-    public Trainer(nn.Module<Tensor, Tensor> model, TensorData data, TrainingOptions options)
+    /// <param name="classifier">Model and preprocessing; the model maps <c>[N, 1, 28, 28]</c> float32 to logits <c>[N, K]</c>.</param>
+    /// <param name="data">Pixels <c>[N, 1, 28, 28]</c> uint8 and labels <c>[N]</c>, in file order.</param>
+    /// <param name="split">Which batches train and which validate, every epoch.</param>
+    /// <param name="epochs">Total epochs of the run (those already in a restored history included), at least 1.</param>
+    /// <param name="optimizer">Optimizer over the model's parameters (<see cref="Optimizers.Create"/>).</param>
+    /// <param name="scheduler">Learning-rate scheduler of <paramref name="optimizer"/> (<see cref="LrSchedules.Create"/>), or null.</param>
+    /// <param name="callbacks">Called in this order.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epochs"/> is less than 1.</exception>
+    public Trainer(
+        Classifier classifier,
+        TensorData data,
+        BatchSplit split,
+        int epochs,
+        OptimizerHelper optimizer,
+        optim.lr_scheduler.LRScheduler? scheduler = null,
+        IEnumerable<TrainerCallback>? callbacks = null)
     {
-        _model = model;
+        ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
+        _classifier = classifier;
         _data = data;
-        _options = options;
-        _split = BatchSplit.Create(data.Count, options.BatchSize, options.TrainRate);
-        // PyTorch's Adam defaults, written out: some TorchSharp versions' factory overloads default beta2 to 0.99.
-        _optimizer = optim.Adam(model.parameters(), lr: options.LearningRate, beta1: AdamBeta1, beta2: AdamBeta2, eps: AdamEpsilon);
+        Split = split;
+        Epochs = epochs;
+        Optimizer = optimizer;
+        Scheduler = scheduler;
+        Callbacks = callbacks?.ToList() ?? [];
     }
 
-    /// <summary>The batch split used every epoch.</summary>
-    public BatchSplit Split => _split;
+    /// <summary>The model being trained.</summary>
+    public nn.Module<Tensor, Tensor> Model => _classifier.Model;
 
-    /// <summary>The Adam optimizer (its state is part of a resumable checkpoint).</summary>
-    public TorchSharp.Modules.OptimizerHelper Optimizer => _optimizer;
+    /// <summary>The batch split used every epoch.</summary>
+    public BatchSplit Split { get; }
+
+    /// <summary>Total epochs of the run; progress displays take their epoch count from here.</summary>
+    public int Epochs { get; }
+
+    /// <summary>The optimizer (its state is part of a resumable checkpoint).</summary>
+    public OptimizerHelper Optimizer { get; }
+
+    /// <summary>The learning-rate scheduler, or null for a constant rate.</summary>
+    public optim.lr_scheduler.LRScheduler? Scheduler { get; }
+
+    /// <summary>The callbacks, in call order.</summary>
+    public IReadOnlyList<TrainerCallback> Callbacks { get; }
 
     /// <summary>Metrics of the epochs completed so far.</summary>
     public IReadOnlyList<EpochRecord> History => _history;
 
-    /// <summary>Best epoch so far, or null.</summary>
-    public int? BestEpoch => _bestEpoch;
+    /// <summary>The learning rate the optimizer uses now (its first parameter group's).</summary>
+    public double LearningRate => Optimizer.ParamGroups.First().LearningRate;
 
-    /// <summary>Best validation accuracy so far (0 when none).</summary>
-    public double BestValAcc => _bestEpoch is null ? 0 : _bestValAcc;
+    /// <summary>Set by a callback to end training after the current epoch; the run then ends as completed.</summary>
+    public bool ShouldStop { get; set; }
 
-    /// <summary>Cloned tensors of the best weights so far (CPU), or null.</summary>
-    public IReadOnlyDictionary<string, Tensor>? BestStateDict => _best;
+    /// <summary>The first callback of type <typeparamref name="T"/>, or null.</summary>
+    public T? Callback<T>()
+        where T : TrainerCallback => Callbacks.OfType<T>().FirstOrDefault();
 
     /// <summary>
-    /// Restores the state of an interrupted run: completed epochs and the best weights so far (the model's
-    /// and optimizer's own state are loaded by the caller).
+    /// Restores the completed epochs of an interrupted run, and steps the scheduler once per completed epoch so the
+    /// learning rate continues where it was (the caller loads the model's and optimizer's own state).
     /// </summary>
-    public void Restore(IReadOnlyList<EpochRecord> history, int? bestEpoch, Dictionary<string, Tensor>? bestStateDict)
+    public void Restore(IReadOnlyList<EpochRecord> history)
     {
         _history.Clear();
         _history.AddRange(history);
-        _bestEpoch = bestEpoch;
-        _bestValAcc = bestEpoch is { } b ? history.First(h => h.Epoch == b).ValAcc : double.NegativeInfinity;
-        ReplaceBest(bestStateDict);
+        for (var i = 0; i < history.Count; i++)
+        {
+            Scheduler?.step();
+        }
     }
 
-    /// <summary>Trains until <see cref="TrainingOptions.Epochs"/> epochs are complete, then loads the best weights.</summary>
-    /// <param name="reporter">Receives progress, or null.</param>
-    /// <param name="epochCompleted">Called after each completed epoch (e.g. to write a checkpoint), or null.</param>
+    /// <summary>Trains until <see cref="Epochs"/> epochs are complete or a callback sets <see cref="ShouldStop"/>.</summary>
     /// <param name="cancellationToken">Checked between batches; cancellation discards the unfinished epoch.</param>
-    /// <returns>History, best epoch and outcome. The model holds the best weights afterwards.</returns>
-    public TrainingResult Fit(ITrainingReporter? reporter = null, Action<Trainer>? epochCompleted = null, CancellationToken cancellationToken = default)
+    /// <returns>History and outcome.</returns>
+    public TrainingResult Fit(CancellationToken cancellationToken = default)
     {
+        ShouldStop = false;
+        foreach (var c in Callbacks)
+        {
+            c.OnTrainStart(this);
+        }
+
         var outcome = TrainingOutcome.Completed;
         string? message = null;
-        for (var epoch = _history.Count; epoch < _options.Epochs; epoch++)
+        for (var epoch = _history.Count; epoch < Epochs && !ShouldStop; epoch++)
         {
-            var (record, stop, why) = RunEpoch(epoch, reporter, cancellationToken);
+            var (record, stop, why) = RunEpoch(epoch, cancellationToken);
             if (record is null)
             {
                 outcome = stop;
@@ -99,71 +119,60 @@ public sealed class Trainer
                 break;
             }
 
-            var isBest = record.ValAcc > _bestValAcc;
-            if (isBest)
-            {
-                _bestValAcc = record.ValAcc;
-                _bestEpoch = epoch;
-                ReplaceBest(_model.state_dict());
-            }
-
+            Scheduler?.step();
             _history.Add(record);
-            reporter?.EpochCompleted(record, isBest);
-            epochCompleted?.Invoke(this);
+            foreach (var c in Callbacks)
+            {
+                c.OnEpochEnd(this, record);
+            }
         }
 
-        LoadBest();
-        return new TrainingResult(_history.ToList(), _bestEpoch, BestValAcc, outcome, message);
-    }
-
-    /// <summary>Loads the best weights into the model, when there are any.</summary>
-    public void LoadBest()
-    {
-        if (_best is not null)
+        var result = new TrainingResult(_history.ToList(), outcome, message, StoppedEarly: outcome == TrainingOutcome.Completed && _history.Count < Epochs);
+        foreach (var c in Callbacks)
         {
-            _model.load_state_dict(_best);
+            c.OnTrainEnd(this, result);
         }
+
+        return result;
     }
 
-    private (EpochRecord? Record, TrainingOutcome Stop, string? Why) RunEpoch(int epoch, ITrainingReporter? reporter, CancellationToken ct)
+    private (EpochRecord? Record, TrainingOutcome Stop, string? Why) RunEpoch(int epoch, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
+        var learningRate = LearningRate;
         double trainLossSum = 0;
         long trainCorrect = 0;
         long samplesDone = 0;
-        _model.train();
-        for (var b = 0; b < _split.TrainBatches; b++)
+        var model = Model;
+        model.train();
+        for (var b = 0; b < Split.TrainBatches; b++)
         {
             if (ct.IsCancellationRequested)
             {
                 return (null, TrainingOutcome.Interrupted, null);
             }
 
-            var (start, length) = _split.Batch(b);
+            var (start, length) = Split.Batch(b);
             using (var scope = NewDisposeScope())
             {
                 var (x, y) = _data.Slice(start, length);
-                _optimizer.zero_grad();
-                var logits = _model.forward(x);
+                Optimizer.zero_grad();
+                var logits = _classifier.Logits(x);
                 var loss = nn.functional.cross_entropy(logits, y);
                 loss.backward();
                 var lossValue = loss.item<float>();
                 if (!float.IsFinite(lossValue))
                 {
-                    return (null, TrainingOutcome.Diverged, string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"training diverged: loss is {lossValue} at epoch {epoch}, batch {b}; the learning rate ({_options.LearningRate}) is probably too high"));
+                    return (null, TrainingOutcome.Diverged, Diverged($"loss is {lossValue} at epoch {epoch}, batch {b}", learningRate));
                 }
 
                 try
                 {
-                    _optimizer.step();
+                    Optimizer.step();
                 }
                 catch (System.Runtime.InteropServices.ExternalException e)
                 {
-                    return (null, TrainingOutcome.Diverged, string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"training diverged: the optimizer step failed at epoch {epoch}, batch {b} ({e.Message.Split('\n')[0]}); the learning rate ({_options.LearningRate}) is probably too high"));
+                    return (null, TrainingOutcome.Diverged, Diverged($"the optimizer step failed at epoch {epoch}, batch {b} ({e.Message.Split('\n')[0]})", learningRate));
                 }
 
                 trainLossSum += lossValue * (double)length;
@@ -171,7 +180,7 @@ public sealed class Trainer
             }
 
             samplesDone += length;
-            reporter?.BatchCompleted(epoch, b + 1, _split.BatchCount, samplesDone, watch.Elapsed.TotalSeconds);
+            ReportBatch(new BatchProgress(epoch, b + 1, Split.BatchCount, samplesDone, watch.Elapsed.TotalSeconds));
         }
 
         if (ct.IsCancellationRequested)
@@ -179,38 +188,34 @@ public sealed class Trainer
             return (null, TrainingOutcome.Interrupted, null);
         }
 
-        var val = Evaluator.Predict(_model, _data, _split.ValidationStart, _split.ValidationSamples, _split.BatchSize);
+        var val = Evaluator.Predict(_classifier, _data, Split.ValidationStart, Split.ValidationSamples, Split.BatchSize);
         if (!double.IsFinite(val.LossSum))
         {
-            return (null, TrainingOutcome.Diverged, string.Create(
-                CultureInfo.InvariantCulture,
-                $"training diverged: validation loss is {val.Loss} at epoch {epoch}; the learning rate ({_options.LearningRate}) is probably too high"));
+            return (null, TrainingOutcome.Diverged, Diverged($"validation loss is {val.Loss} at epoch {epoch}", learningRate));
         }
 
         samplesDone += val.Count;
-        reporter?.BatchCompleted(epoch, _split.BatchCount, _split.BatchCount, samplesDone, watch.Elapsed.TotalSeconds);
+        ReportBatch(new BatchProgress(epoch, Split.BatchCount, Split.BatchCount, samplesDone, watch.Elapsed.TotalSeconds));
         watch.Stop();
         var record = new EpochRecord(
             epoch,
-            trainLossSum / _split.TrainSamples,
-            (double)trainCorrect / _split.TrainSamples,
+            trainLossSum / Split.TrainSamples,
+            (double)trainCorrect / Split.TrainSamples,
             val.Loss,
             val.Accuracy,
             watch.Elapsed.TotalSeconds,
-            _options.LearningRate);
+            learningRate);
         return (record, TrainingOutcome.Completed, null);
     }
 
-    private void ReplaceBest(IDictionary<string, Tensor>? stateDict)
+    private void ReportBatch(BatchProgress progress)
     {
-        if (_best is not null)
+        foreach (var c in Callbacks)
         {
-            foreach (var t in _best.Values)
-            {
-                t.Dispose();
-            }
+            c.OnBatchEnd(this, progress);
         }
-
-        _best = stateDict?.ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
     }
+
+    private static string Diverged(string what, double learningRate) =>
+        string.Create(CultureInfo.InvariantCulture, $"training diverged: {what}; the learning rate ({learningRate}) is probably too high");
 }

@@ -19,10 +19,11 @@ public sealed class CudaTests : TestBase
         EpochRecord RunOn(Device device)
         {
             manual_seed(11);
-            using var model = new LeNet();
-            model.to(device);
+            using var model = Classifier.Create(Architectures.LeNet, FashionMnist.ClassNames);
+            model.Model.to(device);
             using var data = TensorData.FromDataset(set, device);
-            var trainer = new Trainer(model, data, new TrainingOptions { Epochs = 2, BatchSize = 16, LearningRate = 0.01 });
+            using var optimizer = Optimizers.Create(Optimizers.Adam, model.Model.parameters(), new OptimizerSettings(0.01));
+            var trainer = new Trainer(model, data, BatchSplit.Create(data.Count, 16, 0.8), 2, optimizer);
             return trainer.Fit(cancellationToken: TestContext.Current.CancellationToken).History[^1];
         }
 

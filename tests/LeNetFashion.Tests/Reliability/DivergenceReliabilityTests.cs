@@ -41,7 +41,7 @@ public sealed class DivergenceReliabilityTests : TestBase
         var (bestBefore, _) = ModelStore.Load(Path.Combine(run, RunFiles.Model));
 
         // Weights blown up to 1e38 in the checkpoint: the next epoch's logits overflow float32 to infinity, the loss is NaN.
-        using (var blownUp = ModelFactory.Create(LeNet.ArchitectureName))
+        using (var blownUp = Architectures.LeNet.Create())
         {
             using (no_grad())
             {

@@ -4,19 +4,15 @@ using LeNetFashion.Training;
 namespace LeNetFashion.Tests.Reliability;
 
 /// <summary>Collects a run's messages; cancels <paramref name="cancel"/> when epoch <paramref name="cancelAfterEpoch"/> completes.</summary>
-internal sealed class RecordingReporter(CancellationTokenSource? cancel = null, int cancelAfterEpoch = -1) : IRunReporter
+internal sealed class RecordingReporter(CancellationTokenSource? cancel = null, int cancelAfterEpoch = -1) : RunReporter
 {
     public List<string> Lines { get; } = [];
 
     public List<EpochRecord> Epochs { get; } = [];
 
-    public void Info(string line) => Lines.Add(line);
+    public override void Info(string line) => Lines.Add(line);
 
-    public void BatchCompleted(int epoch, int batchesDone, int batchCount, long samplesDone, double elapsedSeconds)
-    {
-    }
-
-    public void EpochCompleted(EpochRecord record, bool isBest)
+    public override void OnEpochEnd(Trainer trainer, EpochRecord record)
     {
         Epochs.Add(record);
         if (record.Epoch == cancelAfterEpoch)

@@ -1,5 +1,6 @@
 using LeNetFashion.Reporting;
 using LeNetFashion.Runs;
+using LeNetFashion.Runtime;
 using LeNetFashion.Training;
 using Xunit;
 using static TorchSharp.torch;
@@ -15,17 +16,14 @@ public sealed class ResumeReliabilityTests : TestBase
 {
     private const int Epochs = 4;
 
-    private TrainRunOptions Options(string output) => new()
+    private TrainRequest Options(string output, int epochs = Epochs) => new()
     {
         DataDir = Fixtures.SeparableDataset(Path.Combine(TempDir, "data"), 320, 16),
-        Training = new TrainingOptions { Epochs = Epochs, BatchSize = 16, LearningRate = 0.001 },
-        Device = "cpu",
-        Threads = 1,
-        Seed = 7,
+        Config = new RunConfig { Epochs = epochs, BatchSize = 16, LearningRate = 0.001, Device = ComputeDevice.Cpu, Threads = 1, Seed = 7 },
         Output = Path.Combine(TempDir, output),
     };
 
-    private static TrainRunResult Execute(TrainRunOptions options, CancellationTokenSource? cancel = null, int cancelAfterEpoch = -1) =>
+    private static TrainRunResult Execute(TrainRequest options, CancellationTokenSource? cancel = null, int cancelAfterEpoch = -1) =>
         TrainRun.Execute(options, new RecordingReporter(cancel, cancelAfterEpoch), cancel?.Token ?? TestContext.Current.CancellationToken);
 
     /// <summary>Every history column but <c>seconds</c>, bitwise.</summary>
@@ -60,7 +58,7 @@ public sealed class ResumeReliabilityTests : TestBase
         Assert.Equal(TrainingOutcome.Interrupted, interrupted.Training.Outcome);
         Assert.Equal(2, HistoryCsv.Read(Path.Combine(interrupted.OutputDir, RunFiles.History)).Count);
 
-        var resumed = Execute(new TrainRunOptions { Resume = interrupted.OutputDir, Training = new TrainingOptions { Epochs = Epochs } });
+        var resumed = Execute(new TrainRequest { Resume = interrupted.OutputDir });
 
         Assert.Equal(TrainingOutcome.Completed, resumed.Training.Outcome);
         Assert.Equal(a.TestAccuracy, resumed.TestAccuracy);
@@ -82,8 +80,8 @@ public sealed class ResumeReliabilityTests : TestBase
     [Fact]
     public void A_completed_run_leaves_no_temporary_files_or_checkpoint_staging_folders()
     {
-        var run = Execute(Options("run") with { Training = new TrainingOptions { Epochs = 2, BatchSize = 16 } });
-        var evalRun = EvalRun.Execute(new EvalRunOptions { Model = Path.Combine(run.OutputDir, RunFiles.Model), DataDir = Path.Combine(TempDir, "data"), Device = "cpu" });
+        var run = Execute(Options("run", epochs: 2));
+        var evalRun = EvalRun.Execute(new EvalRequest { Model = Path.Combine(run.OutputDir, RunFiles.Model), DataDir = Path.Combine(TempDir, "data"), Device = ComputeDevice.Cpu });
 
         Assert.Equal(Path.Combine(run.OutputDir, "eval-test"), evalRun.OutputDir);
         Assert.Empty(Directory.GetFiles(run.OutputDir, "*.tmp", SearchOption.AllDirectories));

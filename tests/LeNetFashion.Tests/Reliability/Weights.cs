@@ -7,6 +7,10 @@ namespace LeNetFashion.Tests.Reliability;
 /// <summary>Bitwise comparison of models' weights.</summary>
 internal static class Weights
 {
+    /// <summary>Asserts that both classifiers' weights are bitwise equal.</summary>
+    public static void AssertBitwiseEqual(LeNetFashion.Models.Classifier expected, LeNetFashion.Models.Classifier actual) =>
+        AssertBitwiseEqual(expected.Model, actual.Model);
+
     /// <summary>Asserts that both state dicts have the same keys and, for each, the same dtype, shape and bytes.</summary>
     public static void AssertBitwiseEqual(nn.Module<Tensor, Tensor> expected, nn.Module<Tensor, Tensor> actual)
     {

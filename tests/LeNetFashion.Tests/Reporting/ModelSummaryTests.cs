@@ -31,9 +31,9 @@ public sealed class ModelSummaryTests
     [Fact]
     public void Lenet_summary_matches_the_approved_torchsummary_table()
     {
-        using var model = ModelFactory.Create(LeNet.ArchitectureName);
+        using var model = Architectures.LeNet.Create();
 
-        var text = ModelSummary.Compute(model, ModelFactory.InputShape(LeNet.ArchitectureName)).ToText();
+        var text = ModelSummary.Compute(model, Architectures.LeNet.InputShape).ToText();
 
         var approved = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Approved", "summarize-lenet.approved.txt"));
         Assert.Equal(approved.ReplaceLineEndings("\n"), text);
@@ -42,10 +42,10 @@ public sealed class ModelSummaryTests
     [Fact]
     public void Lenet_summary_total_params_equal_the_modules_parameter_count()
     {
-        using var model = ModelFactory.Create(LeNet.ArchitectureName);
+        using var model = Architectures.LeNet.Create();
         var fromModule = model.parameters().Sum(parameter => parameter.numel());
 
-        var summary = ModelSummary.Compute(model, ModelFactory.InputShape(LeNet.ArchitectureName));
+        var summary = ModelSummary.Compute(model, Architectures.LeNet.InputShape);
 
         Assert.Equal(44_426, fromModule);
         Assert.Equal(fromModule, summary.TotalParameters);
@@ -56,9 +56,9 @@ public sealed class ModelSummaryTests
     [Fact]
     public void Lenet_summary_rows_list_each_layer_call_with_its_shape_params_and_mult_adds()
     {
-        using var model = ModelFactory.Create(LeNet.ArchitectureName);
+        using var model = Architectures.LeNet.Create();
 
-        var summary = ModelSummary.Compute(model, ModelFactory.InputShape(LeNet.ArchitectureName));
+        var summary = ModelSummary.Compute(model, Architectures.LeNet.InputShape);
 
         Assert.Equal(ExpectedLenetRows.Length, summary.Rows.Count);
         foreach (var (expected, actual) in ExpectedLenetRows.Zip(summary.Rows))
@@ -75,9 +75,9 @@ public sealed class ModelSummaryTests
     [Fact]
     public void Lenet_summary_counts_281640_mult_adds_per_image()
     {
-        using var model = ModelFactory.Create(LeNet.ArchitectureName);
+        using var model = Architectures.LeNet.Create();
 
-        var summary = ModelSummary.Compute(model, ModelFactory.InputShape(LeNet.ArchitectureName));
+        var summary = ModelSummary.Compute(model, Architectures.LeNet.InputShape);
 
         Assert.Equal(86_400 + 153_600 + 30_720 + 10_080 + 840, summary.TotalMultAdds);
         Assert.Equal(281_640, summary.TotalMultAdds);
@@ -86,9 +86,9 @@ public sealed class ModelSummaryTests
     [Fact]
     public void Lenet_summary_sizes_follow_torchsummarys_formulas()
     {
-        using var model = ModelFactory.Create(LeNet.ArchitectureName);
+        using var model = Architectures.LeNet.Create();
 
-        var summary = ModelSummary.Compute(model, ModelFactory.InputShape(LeNet.ArchitectureName));
+        var summary = ModelSummary.Compute(model, Architectures.LeNet.InputShape);
 
         const double megabyte = 1024.0 * 1024.0;
         Assert.Equal(784 * 4 / megabyte, summary.InputSizeMegabytes, 1e-12);
@@ -103,11 +103,11 @@ public sealed class ModelSummaryTests
     [Fact]
     public void Summary_removes_its_hooks_and_restores_training_mode()
     {
-        using var model = ModelFactory.Create(LeNet.ArchitectureName);
+        using var model = Architectures.LeNet.Create();
         model.train();
 
-        ModelSummary.Compute(model, ModelFactory.InputShape(LeNet.ArchitectureName));
-        var again = ModelSummary.Compute(model, ModelFactory.InputShape(LeNet.ArchitectureName));
+        ModelSummary.Compute(model, Architectures.LeNet.InputShape);
+        var again = ModelSummary.Compute(model, Architectures.LeNet.InputShape);
 
         Assert.Equal(11, again.Rows.Count);
         Assert.True(model.training);
@@ -117,10 +117,10 @@ public sealed class ModelSummaryTests
     [Fact]
     public void Summary_of_a_model_in_eval_mode_leaves_it_in_eval_mode()
     {
-        using var model = ModelFactory.Create(LeNet.ArchitectureName);
+        using var model = Architectures.LeNet.Create();
         model.eval();
 
-        ModelSummary.Compute(model, ModelFactory.InputShape(LeNet.ArchitectureName));
+        ModelSummary.Compute(model, Architectures.LeNet.InputShape);
 
         Assert.False(model.training);
         Assert.All(model.modules(), module => Assert.False(module.training));
@@ -146,7 +146,7 @@ public sealed class ModelSummaryTests
     [Fact]
     public void Summary_rejects_an_input_size_with_a_zero_dimension()
     {
-        using var model = ModelFactory.Create(LeNet.ArchitectureName);
+        using var model = Architectures.LeNet.Create();
 
         Assert.Throws<ArgumentException>(() => ModelSummary.Compute(model, [1, 0, 28]));
     }

@@ -1,7 +1,9 @@
+using LeNetFashion.Runtime;
+
 namespace LeNetFashion.Runs;
 
-/// <summary>Options of the <c>eval</c> verb.</summary>
-public sealed record EvalRunOptions
+/// <summary>What the <c>eval</c> verb is asked to do.</summary>
+public sealed record EvalRequest
 {
     /// <summary>Model weights file written by <c>train</c> (its JSON beside it).</summary>
     public required string Model { get; init; }
@@ -9,8 +11,8 @@ public sealed record EvalRunOptions
     /// <summary>Data folder, or null for the model's own data folder, then the defaults.</summary>
     public string? DataDir { get; init; }
 
-    /// <summary><c>auto</c>, <c>cpu</c> or <c>cuda</c>.</summary>
-    public string Device { get; init; } = "auto";
+    /// <summary>Device to score on.</summary>
+    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
 
     /// <summary>Samples per forward pass; null = 256 for the test set (as train's final test), the model's training batch size for validation.</summary>
     public int? BatchSize { get; init; }
@@ -18,6 +20,6 @@ public sealed record EvalRunOptions
     /// <summary>Folder for the reports, or null for <c>eval-test/</c> or <c>eval-val/</c> beside the model.</summary>
     public string? Output { get; init; }
 
-    /// <summary><c>test</c> (10,000 test images) or <c>val</c> (the model's validation batches).</summary>
-    public string Split { get; init; } = "test";
+    /// <summary>The test set, or the model's validation batches.</summary>
+    public EvalSplit Split { get; init; } = EvalSplit.Test;
 }

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using LeNetFashion.Data;
+using LeNetFashion.Runs;
+using LeNetFashion.Runtime;
+
+namespace LeNetFashion.Cli.Commands;
+
+/// <summary>
+/// Base of the verbs' actions (System.CommandLine's action classes): runs the verb and turns known failures into
+/// one line on standard error and an exit code (see <see cref="ExitCodes"/>); <c>--verbose</c> adds the stack trace.
+/// </summary>
+/// <param name="output">Standard output.</param>
+/// <param name="error">Standard error.</param>
+/// <param name="verbose">The verb's <c>--verbose</c> option.</param>
+internal abstract class VerbAction(TextWriter output, TextWriter error, Option<bool> verbose) : SynchronousCommandLineAction
+{
+    /// <summary>Standard output.</summary>
+    protected TextWriter Output { get; } = output;
+
+    /// <summary>Standard error.</summary>
+    protected TextWriter Error { get; } = error;
+
+    /// <inheritdoc />
+    public sealed override int Invoke(ParseResult parseResult)
+    {
+        try
+        {
+            return Run(parseResult);
+        }
+        catch (Exception e) when (ExitCodeFor(e) is { } code)
+        {
+            Error.WriteLine($"error: {(parseResult.GetValue(verbose) ? e.ToString() : e.Message)}");
+            return code;
+        }
+    }
+
+    /// <summary>Runs the verb.</summary>
+    /// <returns>The exit code.</returns>
+    protected abstract int Run(ParseResult parse);
+
+    private static int? ExitCodeFor(Exception e) => e switch
+    {
+        DataFormatException or ModelFileException or InvalidDataException => ExitCodes.BadInput,
+        TorchLoadException => ExitCodes.RuntimeUnavailable,
+        ArgumentException => ExitCodes.InvalidArguments,
+        IOException or UnauthorizedAccessException => ExitCodes.OutputError,
+        _ => null,
+    };
+}

@@ -1,0 +1,37 @@
+namespace LeNetFashion.Models;
+
+/// <summary>
+/// The registry of architectures, keyed by name: the only list of networks the tool knows. <c>train</c>,
+/// <c>summarize</c>, <c>eval</c>, checkpoints and model files all look architectures up here, and the tests run
+/// over every entry (forward shape, state-dict keys, save/load round trip, summary table).
+/// </summary>
+public static class Architectures
+{
+    /// <summary>The tutorial's LeNet (sigmoid, max-pool), 44,426 parameters; the default.</summary>
+    public static Architecture LeNet { get; } = new(
+        Models.LeNet.ArchitectureName, "the tutorial's LeNet (sigmoid, max-pool), 44,426 parameters", [1, 28, 28], 10, () => new Models.LeNet());
+
+    /// <summary>Every registered architecture, the default first.</summary>
+    public static IReadOnlyList<Architecture> All { get; } = [LeNet];
+
+    /// <summary>The default architecture (<see cref="LeNet"/>).</summary>
+    public static Architecture Default => LeNet;
+
+    /// <summary>Names of every registered architecture, in registry order.</summary>
+    public static IReadOnlyList<string> Names { get; } = All.Select(a => a.Name).ToArray();
+
+    /// <summary>Finds an architecture by name (ordinal, case-sensitive).</summary>
+    /// <returns>False when no architecture has that name.</returns>
+    public static bool TryGet(string name, out Architecture architecture)
+    {
+        architecture = All.FirstOrDefault(a => a.Name == name)!;
+        return architecture is not null;
+    }
+
+    /// <summary>The architecture called <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
+    public static Architecture Get(string name) =>
+        TryGet(name, out var a)
+            ? a
+            : throw new ArgumentException($"unknown architecture '{name}'; expected one of: {string.Join(", ", Names)}");
+}

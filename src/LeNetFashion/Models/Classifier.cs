@@ -1,0 +1,96 @@
+using static TorchSharp.torch;
+
+namespace LeNetFashion.Models;
+
+/// <summary>
+/// A model ready to classify: the network, its architecture, the class names and the <see cref="Preprocessing"/>
+/// that turns pixels into its input. Predicting needs no labels; evaluation (<c>Evaluator</c>) and training's
+/// validation are built on <see cref="Logits"/>. Owns the model: disposing the classifier disposes it.
+/// </summary>
+public sealed class Classifier : IDisposable
+{
+    /// <summary>Wraps <paramref name="model"/>.</summary>
+    /// <param name="model">A module of <paramref name="architecture"/>, mapping <c>[N, C, H, W]</c> float32 to logits <c>[N, K]</c>.</param>
+    /// <param name="architecture">Its registered architecture.</param>
+    /// <param name="classNames">Class names by label; K entries.</param>
+    /// <param name="preprocessing">Pixel conversion; <see cref="Preprocessing.ToTensor"/> when null.</param>
+    /// <exception cref="ArgumentException">The number of class names differs from the architecture's logits.</exception>
+    public Classifier(nn.Module<Tensor, Tensor> model, Architecture architecture, IReadOnlyList<string> classNames, Preprocessing? preprocessing = null)
+    {
+        if (classNames.Count != architecture.ClassCount)
+        {
+            throw new ArgumentException($"{classNames.Count} class names for the {architecture.ClassCount} outputs of '{architecture.Name}'");
+        }
+
+        Model = model;
+        Architecture = architecture;
+        ClassNames = classNames;
+        Preprocessing = preprocessing ?? Preprocessing.ToTensor;
+    }
+
+    /// <summary>The network.</summary>
+    public nn.Module<Tensor, Tensor> Model { get; }
+
+    /// <summary>Its architecture.</summary>
+    public Architecture Architecture { get; }
+
+    /// <summary>Class names by label.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>How pixels become the model's input.</summary>
+    public Preprocessing Preprocessing { get; }
+
+    /// <summary>Creates a classifier with a freshly initialised model (global torch generator).</summary>
+    public static Classifier Create(Architecture architecture, IReadOnlyList<string> classNames, Preprocessing? preprocessing = null) =>
+        new(architecture.Create(), architecture, classNames, preprocessing);
+
+    /// <summary>Logits of pixels, in whatever mode (train/eval) the model is in, with gradients when enabled.</summary>
+    /// <param name="pixels">Pixels <c>[N, C, H, W]</c> uint8 on the model's device.</param>
+    /// <returns>Logits <c>[N, K]</c> float32, owned by the caller's dispose scope.</returns>
+    public Tensor Logits(Tensor pixels)
+    {
+        using var input = Preprocessing.ToInput(pixels);
+        return Model.forward(input);
+    }
+
+    /// <summary>
+    /// Class probabilities (softmax of the logits) of images, in eval mode without gradients, in batches; the
+    /// model's train/eval mode is restored afterwards.
+    /// </summary>
+    /// <param name="pixels">Pixels <c>[N, C, H, W]</c> uint8 0–255 on the model's device; no labels needed.</param>
+    /// <param name="batchSize">Images per forward pass, at least 1.</param>
+    /// <returns>Probabilities <c>[N][K]</c>, each row summing to 1.</returns>
+    public float[][] PredictProbabilities(Tensor pixels, int batchSize = 256)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var n = pixels.shape[0];
+        var result = new float[n][];
+        var wasTraining = Model.training;
+        Model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            for (long offset = 0; offset < n; offset += batchSize)
+            {
+                using var scope = NewDisposeScope();
+                var count = Math.Min(batchSize, n - offset);
+                var p = nn.functional.softmax(Logits(pixels.narrow(0, offset, count)), 1).cpu();
+                var flat = p.data<float>().ToArray();
+                var k = (int)p.shape[1];
+                for (var i = 0; i < count; i++)
+                {
+                    result[offset + i] = flat.AsSpan(i * k, k).ToArray();
+                }
+            }
+        }
+        finally
+        {
+            Model.train(wasTraining);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Model.Dispose();
+}

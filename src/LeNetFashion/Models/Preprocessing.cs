@@ -1,0 +1,33 @@
+using static TorchSharp.torch;
+
+namespace LeNetFashion.Models;
+
+/// <summary>
+/// How pixels become the model's input: the one place that converts them, used by training, validation,
+/// <c>eval</c> and every later use of a model. Pixels <c>[N, C, H, W]</c> uint8 0–255 become float32 in [0, 1]
+/// exactly as torchvision's <c>ToTensor()</c> computes them (<c>uint8 → float32, then divided by 255</c>: a
+/// division, not a multiplication by 1/255, so values match PyTorch to the last bit); when <see cref="Mean"/> and
+/// <see cref="Std"/> are set, then standardised as torchvision's <c>Normalize(mean, std)</c>: <c>(x − mean) / std</c>.
+/// Stored with the model (<c>model.json</c>, key <c>preprocessing</c>).
+/// </summary>
+/// <param name="Mean">Mean of the [0, 1] pixels to subtract, or null for none.</param>
+/// <param name="Std">Standard deviation to divide by (positive), or null for none; set together with <paramref name="Mean"/>.</param>
+public sealed record Preprocessing(double? Mean = null, double? Std = null)
+{
+    /// <summary>Scaling to [0, 1] only, the tutorial's <c>ToTensor()</c>.</summary>
+    public static Preprocessing ToTensor { get; } = new();
+
+    /// <summary>Converts pixels to model input.</summary>
+    /// <param name="pixels">Pixels <c>[N, C, H, W]</c>, uint8, 0–255, on any device.</param>
+    /// <returns>A new float32 tensor <c>[N, C, H, W]</c> on the same device, owned by the caller's dispose scope.</returns>
+    public Tensor ToInput(Tensor pixels)
+    {
+        var x = pixels.to_type(ScalarType.Float32).div_(255f);
+        if (Mean is { } mean && Std is { } std)
+        {
+            x = x.sub_((float)mean).div_((float)std);
+        }
+
+        return x;
+    }
+}

@@ -1,0 +1,55 @@
+using LeNetFashion.Models;
+using LeNetFashion.Runtime;
+using LeNetFashion.Training;
+
+namespace LeNetFashion.Runs;
+
+/// <summary>
+/// Everything that decides what a training run computes: the one configuration of a run. The command line
+/// fills it; <see cref="TrainRun.Resolve"/> resolves it (seed drawn, device and threads chosen) before anything
+/// runs, or reads it back from a checkpoint for <c>--resume</c>; the resolved configuration is written as-is into
+/// <c>model.json</c> and <c>checkpoint/state.json</c> (key <c>options</c>, snake_case) and is the only source for
+/// the console, the trainer and the reports. Defaults are the tutorial's (LeNet, 25 epochs, batch 64, 80/20 batch
+/// split, Adam with learning rate 0.001). Files written before a field existed read back with its default.
+/// </summary>
+public sealed record RunConfig
+{
+    /// <summary>Architecture name (see <see cref="Architectures"/>).</summary>
+    public string Architecture { get; init; } = Architectures.Default.Name;
+
+    /// <summary>Number of epochs, at least 1.</summary>
+    public int Epochs { get; init; } = 25;
+
+    /// <summary>Samples per batch, at least 1; the last batch may be smaller.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Initial learning rate, positive and finite.</summary>
+    public double LearningRate { get; init; } = 0.001;
+
+    /// <summary>Fraction of batches that train, strictly between 0 and 1; the rest validate.</summary>
+    public double TrainRate { get; init; } = 0.8;
+
+    /// <summary>Optimizer name (see <see cref="Optimizers"/>).</summary>
+    public string Optimizer { get; init; } = Optimizers.Adam;
+
+    /// <summary>Learning-rate schedule name (see <see cref="LrSchedules"/>).</summary>
+    public string LrSchedule { get; init; } = LrSchedules.None;
+
+    /// <summary>Seed of the torch generator (weight initialisation); null before resolution = draw one.</summary>
+    public long? Seed { get; init; }
+
+    /// <summary>Only the first N training images are used, or null for all.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>Device; never <see cref="ComputeDevice.Auto"/> once resolved.</summary>
+    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
+
+    /// <summary>LibTorch CPU threads; null before resolution = all logical cores.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>The optimizer's settings from this configuration.</summary>
+    public OptimizerSettings OptimizerSettings() => new(LearningRate);
+
+    /// <summary>The schedule's settings from this configuration.</summary>
+    public LrScheduleSettings LrScheduleSettings() => new(Epochs);
+}

@@ -1,0 +1,84 @@
+using LeNetFashion.Data;
+using LeNetFashion.Models;
+using LeNetFashion.Reporting;
+using LeNetFashion.Runs;
+using LeNetFashion.Tests.Reliability;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace LeNetFashion.Tests.Models;
+
+/// <summary>Every registered architecture, in one theory each (after TorchSharp's and ML.NET's tests over registries).</summary>
+[Collection("Torch")]
+public sealed class ArchitectureRegistryTests : TestBase
+{
+    /// <summary>PyTorch's state-dict keys and parameter count of each architecture; a new architecture must be added here.</summary>
+    private static readonly Dictionary<string, (string[] Keys, long Parameters)> Expected = new()
+    {
+        ["lenet"] = (["conv.0.weight", "conv.0.bias", "conv.3.weight", "conv.3.bias", "fc.0.weight", "fc.0.bias", "fc.2.weight", "fc.2.bias", "fc.4.weight", "fc.4.bias"], 44_426),
+    };
+
+    public static TheoryData<string> Names => [.. Architectures.Names];
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Forward_maps_a_batch_of_its_input_shape_to_one_logit_per_class(string name)
+    {
+        var a = Architectures.Get(name);
+        using var model = a.Create();
+        model.eval();
+        using var x = rand([3, .. a.InputShape]);
+        using var logits = model.forward(x);
+        Assert.Equal([3L, a.ClassCount], logits.shape);
+        Assert.Equal(ScalarType.Float32, logits.dtype);
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void State_dict_keys_and_parameter_count_are_pytorchs(string name)
+    {
+        using var model = Architectures.Get(name).Create();
+        Assert.True(Expected.ContainsKey(name), $"add the expected state-dict keys of '{name}' to this test");
+        Assert.Equal(Expected[name].Keys, model.state_dict().Keys);
+        Assert.Equal(Expected[name].Parameters, model.parameters().Sum(p => p.numel()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void A_saved_model_loads_back_bitwise_with_its_architecture_and_class_names(string name)
+    {
+        var a = Architectures.Get(name);
+        manual_seed(1);
+        using var saved = Classifier.Create(a, FashionMnist.ClassNames);
+        var path = TempFile("model.dat");
+        ModelStore.Save(path, saved, new ModelMetadata { Architecture = name, ClassNames = saved.ClassNames, InputShape = a.InputShape });
+
+        var (loaded, metadata) = ModelStore.Load(path);
+        using (loaded)
+        {
+            Assert.Same(a, loaded.Architecture);
+            Assert.Equal(FashionMnist.ClassNames, loaded.ClassNames);
+            Assert.Equal(a.InputShape, metadata.InputShape);
+            Weights.AssertBitwiseEqual(saved, loaded);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void The_summary_table_counts_every_parameter_and_ends_with_the_class_logits(string name)
+    {
+        var a = Architectures.Get(name);
+        using var model = a.Create();
+        var summary = ModelSummary.Compute(model, a.InputShape);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), summary.TotalParameters);
+        Assert.Equal([-1L, a.ClassCount], summary.Rows[^1].OutputShape);
+    }
+
+    [Fact]
+    public void An_unknown_name_is_refused_with_the_list_of_known_ones()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Architectures.Get("resnet"));
+        Assert.Equal($"unknown architecture 'resnet'; expected one of: {string.Join(", ", Architectures.Names)}", e.Message);
+    }
+}
