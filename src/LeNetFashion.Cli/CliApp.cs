@@ -30,7 +30,7 @@ public static class CliApp
                 parseError.ShowHelp = false; // one line per error, not the whole help text
             }
 
-            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+            return ResponseFiles.ReportMissingFile(args, error) ?? parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
         }
         finally
         {

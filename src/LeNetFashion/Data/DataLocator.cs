@@ -1,40 +1,53 @@
 namespace LeNetFashion.Data;
 
 /// <summary>
-/// Finds the Fashion-MNIST folder. First found wins: the <c>--data-dir</c> option, the
-/// <see cref="EnvironmentVariable"/> variable, <c>data/fashion-mnist/</c> under the current folder, then
-/// <see cref="SystemDirectory"/> (Debian/Ubuntu package <c>dataset-fashion-mnist</c>).
+/// Finds a data set's folder. First found wins: the <c>--data-dir</c> option, the data set's environment variable
+/// (<see cref="EnvironmentVariable"/> for Fashion-MNIST), <c>data/&lt;name&gt;/</c> under the current folder, then
+/// the data set's system folder when it has one (<see cref="SystemDirectory"/>: Debian/Ubuntu package
+/// <c>dataset-fashion-mnist</c>). A folder counts when it holds the part's two files under any accepted name (see
+/// <see cref="IdxFileNames"/>).
 /// </summary>
 public static class DataLocator
 {
-    /// <summary>Environment variable naming the data folder.</summary>
+    /// <summary>Environment variable naming the Fashion-MNIST folder (<see cref="DatasetInfo.EnvironmentVariable"/>).</summary>
     public const string EnvironmentVariable = "LENET_FASHION_DATA";
 
     /// <summary>Folder where Debian's and Ubuntu's <c>dataset-fashion-mnist</c> package installs the files.</summary>
     public const string SystemDirectory = "/usr/share/datasets/fashion-mnist";
 
-    /// <summary>Folder under the current directory searched after the option and the variable.</summary>
+    /// <summary>Fashion-MNIST's folder under the current directory, searched after the option and the variable.</summary>
     public static readonly string LocalDirectory = Path.Combine("data", "fashion-mnist");
 
-    /// <summary>Command that provisions the data, shown in errors.</summary>
+    /// <summary>Command that provisions Fashion-MNIST, shown in errors.</summary>
     public const string GetDataCommand = "bash scripts/get-data.sh";
 
-    /// <summary>
-    /// Resolves the data folder. An explicit <paramref name="dataDir"/> (or the environment variable) must
-    /// hold the files; otherwise the defaults are tried in order.
-    /// </summary>
+    /// <summary>Resolves the Fashion-MNIST folder; see <see cref="Resolve(string?, DatasetInfo, DatasetPart)"/>.</summary>
     /// <param name="dataDir">Value of <c>--data-dir</c>, or <c>null</c>.</param>
     /// <param name="part">Which part's files must be present.</param>
     /// <returns>The absolute folder path.</returns>
-    /// <exception cref="DataFormatException">No folder holds the files; the message lists every place searched
-    /// and the command that gets the data.</exception>
-    public static string Resolve(string? dataDir, DatasetPart part = DatasetPart.Train)
+    /// <exception cref="DataFormatException">No folder holds the files, or a folder holds conflicting names.</exception>
+    public static string Resolve(string? dataDir, DatasetPart part = DatasetPart.Train) =>
+        Resolve(dataDir, Datasets.FashionMnist, part);
+
+    /// <summary>
+    /// Resolves the folder of <paramref name="dataset"/>. An explicit <paramref name="dataDir"/> (or the environment
+    /// variable) must hold the files; otherwise the default folders are tried in order.
+    /// </summary>
+    /// <param name="dataDir">Value of <c>--data-dir</c>, or <c>null</c>.</param>
+    /// <param name="dataset">The data set, e.g. <see cref="Datasets.Mnist"/>.</param>
+    /// <param name="part">Which part's files must be present.</param>
+    /// <returns>The absolute folder path.</returns>
+    /// <exception cref="DataFormatException">No folder holds the files (the message lists every place searched, the
+    /// accepted names and the command that gets the data), or a folder holds one file under both a standard and a
+    /// dotted name (see <see cref="IdxFileNames.Find"/>).</exception>
+    public static string Resolve(string? dataDir, DatasetInfo dataset, DatasetPart part = DatasetPart.Train)
     {
+        ArgumentNullException.ThrowIfNull(dataset);
         var searched = new List<string>();
-        var (images, labels) = FashionMnist.FileNames(part);
+        var (images, labels) = dataset.FileNames(part);
 
         bool Has(string dir) =>
-            Directory.Exists(dir) && FashionMnist.FindFile(dir, images) is not null && FashionMnist.FindFile(dir, labels) is not null;
+            Directory.Exists(dir) && IdxFileNames.Find(dir, images) is not null && IdxFileNames.Find(dir, labels) is not null;
 
         if (!string.IsNullOrWhiteSpace(dataDir))
         {
@@ -44,10 +57,10 @@ public static class DataLocator
             }
 
             throw new DataFormatException(
-                $"--data-dir {dataDir}: {Missing(dataDir, images, labels)}; expected {images}[.gz] and {labels}[.gz] (get them with: {GetDataCommand})", dataDir);
+                $"--data-dir {dataDir}: {Missing(dataDir, images, labels)}; {Expected(images, labels)} (get them with: {dataset.GetDataCommand})", dataDir);
         }
 
-        var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        var env = Environment.GetEnvironmentVariable(dataset.EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(env))
         {
             if (Has(env))
@@ -56,10 +69,10 @@ public static class DataLocator
             }
 
             throw new DataFormatException(
-                $"{EnvironmentVariable}={env}: {Missing(env, images, labels)}; expected {images}[.gz] and {labels}[.gz] (get them with: {GetDataCommand})", env);
+                $"{dataset.EnvironmentVariable}={env}: {Missing(env, images, labels)}; {Expected(images, labels)} (get them with: {dataset.GetDataCommand})", env);
         }
 
-        foreach (var dir in new[] { LocalDirectory, SystemDirectory })
+        foreach (var dir in dataset.DefaultDirectories)
         {
             if (Has(dir))
             {
@@ -70,8 +83,14 @@ public static class DataLocator
         }
 
         throw new DataFormatException(
-            $"Fashion-MNIST not found: searched --data-dir (not given), ${EnvironmentVariable} (not set), {string.Join(", ", searched)}; expected {images}[.gz] and {labels}[.gz]; get the data with: {GetDataCommand}");
+            $"{dataset.DisplayName} not found: searched --data-dir (not given), ${dataset.EnvironmentVariable} (not set), {string.Join(", ", searched)}; {Expected(images, labels)}; get the data with: {dataset.GetDataCommand}");
     }
+
+    /// <summary>
+    /// "expected a[.gz] and b[.gz] (or a.idx…[.gz] and b.idx…[.gz])": the accepted names of a part's two files.
+    /// </summary>
+    private static string Expected(string images, string labels) =>
+        $"expected {IdxFileNames.Describe(images)} and {IdxFileNames.Describe(labels)} (or {IdxFileNames.Describe(IdxFileNames.Dotted(images))} and {IdxFileNames.Describe(IdxFileNames.Dotted(labels))})";
 
     private static string Missing(string dir, string images, string labels)
     {
@@ -85,7 +104,7 @@ public static class DataLocator
             return "folder not found";
         }
 
-        var missing = new[] { images, labels }.Where(n => FashionMnist.FindFile(dir, n) is null);
-        return "missing " + string.Join(" and ", missing.Select(n => n + "[.gz]"));
+        var missing = new[] { images, labels }.Where(n => IdxFileNames.Find(dir, n) is null);
+        return "missing " + string.Join(" and ", missing.Select(IdxFileNames.Describe));
     }
 }

@@ -1,19 +1,9 @@
-using System.Globalization;
 namespace LeNetFashion.Data;
-
-/// <summary>Which part of Fashion-MNIST to load.</summary>
-public enum DatasetPart
-{
-    /// <summary>The 60,000 training images (<c>train-*</c> files).</summary>
-    Train,
-
-    /// <summary>The 10,000 test images (<c>t10k-*</c> files).</summary>
-    Test,
-}
 
 /// <summary>
 /// Constants of the Fashion-MNIST data set (Xiao, Rasul and Vollgraf, 2017;
-/// https://github.com/zalandoresearch/fashion-mnist, README "Labels" and "Get the Data").
+/// https://github.com/zalandoresearch/fashion-mnist, README "Labels" and "Get the Data"), kept for existing callers;
+/// the data set as a whole is <see cref="Datasets.FashionMnist"/>.
 /// </summary>
 public static class FashionMnist
 {
@@ -57,64 +47,20 @@ public static class FashionMnist
     };
 
     /// <summary>
-    /// Finds the file for a base name in <paramref name="directory"/>: <c>name.gz</c> or <c>name</c> (either may
-    /// be compressed or raw; content decides). Returns <c>null</c> when neither exists.
+    /// Finds the file for a base name in <paramref name="directory"/> under any accepted name (see
+    /// <see cref="IdxFileNames.Find"/>): <c>name.gz</c>, <c>name</c>, or the dotted <c>….idx…</c> variants (either may be
+    /// compressed or raw; content decides). Returns <c>null</c> when none exists.
     /// </summary>
-    public static string? FindFile(string directory, string baseName)
-    {
-        foreach (var candidate in new[] { baseName + ".gz", baseName })
-        {
-            var path = Path.Combine(directory, candidate);
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
+    /// <exception cref="DataFormatException">The file exists under both a standard and a dotted name.</exception>
+    public static string? FindFile(string directory, string baseName) => IdxFileNames.Find(directory, baseName);
 
-        return null;
-    }
-
-    /// <summary>Loads and validates one part of the data set from <paramref name="directory"/>.</summary>
+    /// <summary>Loads and validates one part of Fashion-MNIST; see <see cref="DatasetLoader.Load"/>.</summary>
     /// <param name="directory">Folder holding the standard files.</param>
     /// <param name="part">Train or test.</param>
     /// <param name="limit">When set, keep only the first <paramref name="limit"/> images (in file order).</param>
-    /// <returns>Images <c>[N, 28, 28]</c> as bytes 0–255 and labels 0–9.</returns>
+    /// <returns>Images <c>[N, 28, 28]</c> as bytes 0–255, labels 0–9, and the files' SHA-256.</returns>
     /// <exception cref="DataFormatException">A file is missing or damaged, images are not 28 × 28, counts
     /// disagree, or a label is outside 0–9.</exception>
-    public static ImageDataset Load(string directory, DatasetPart part, int? limit = null)
-    {
-        var (imagesName, labelsName) = FileNames(part);
-        var imagesPath = FindFile(directory, imagesName)
-            ?? throw new DataFormatException(string.Create(CultureInfo.InvariantCulture, $"{Path.Combine(directory, imagesName)}[.gz]: file not found"), directory);
-        var labelsPath = FindFile(directory, labelsName)
-            ?? throw new DataFormatException(string.Create(CultureInfo.InvariantCulture, $"{Path.Combine(directory, labelsName)}[.gz]: file not found"), directory);
-
-        var images = IdxReader.Read(imagesPath, 3);
-        if (images.Shape[1] != ImageSize || images.Shape[2] != ImageSize)
-        {
-            throw new DataFormatException(
-                string.Create(CultureInfo.InvariantCulture, $"{imagesPath}: images are {images.Shape[1]} × {images.Shape[2]}, the model needs {ImageSize} × {ImageSize}"), imagesPath);
-        }
-
-        var labels = IdxReader.Read(labelsPath, 1);
-        if (images.Count != labels.Count)
-        {
-            throw new DataFormatException(
-                string.Create(CultureInfo.InvariantCulture, $"image and label counts disagree: {images.Count:N0} images in {imagesPath}, {labels.Count:N0} labels in {labelsPath}"), imagesPath);
-        }
-
-        for (var i = 0; i < labels.Data.Length; i++)
-        {
-            if (labels.Data[i] >= ClassCount)
-            {
-                throw new DataFormatException(
-                    string.Create(CultureInfo.InvariantCulture, $"{labelsPath}: label {labels.Data[i]} at index {i} is outside 0–{ClassCount - 1}"), labelsPath);
-            }
-        }
-
-        var count = limit is { } l ? Math.Min(l, images.Count) : images.Count;
-        var pixels = count == images.Count ? images.Data : images.Data.AsSpan(0, count * ImageSize * ImageSize).ToArray();
-        var labelBytes = count == labels.Count ? labels.Data : labels.Data.AsSpan(0, count).ToArray();
-        return new ImageDataset(pixels, labelBytes, ImageSize, ImageSize, imagesPath, labelsPath);
-    }
+    public static ImageDataset Load(string directory, DatasetPart part, int? limit = null) =>
+        DatasetLoader.Load(directory, Datasets.FashionMnist, part, limit);
 }

@@ -10,4 +10,10 @@ public sealed record IdxArray(int[] Shape, byte[] Data)
 {
     /// <summary>Number of items along the first dimension (images or labels).</summary>
     public int Count => Shape.Length == 0 ? 0 : Shape[0];
+
+    /// <summary>
+    /// SHA-256 of the whole decompressed file (header and elements), 64 lowercase hex digits, as
+    /// <c>gzip -dc file | sha256sum</c> prints it; empty when the array was not read from a file.
+    /// </summary>
+    public string Sha256 { get; init; } = "";
 }

@@ -40,6 +40,9 @@ public static class Plots
     /// <summary>Widest a grid cell grows to fit its title, in pixels (image width included).</summary>
     public const int GridMaxCellWidth = 200;
 
+    /// <summary>Most epoch ticks on a curves panel's x axis; longer runs tick every 2, 5, 10, 20, 50… epochs.</summary>
+    public const int MaxEpochTicks = 12;
+
     private const string PreferredFont = "DejaVu Sans";
 
     /// <summary>
@@ -73,6 +76,51 @@ public static class Plots
             return image.GetImageBytes(ImageFormat.Png, 100);
         });
         IO.AtomicFile.WriteAllBytes(path, bytes);
+    }
+
+    /// <summary>
+    /// The x-axis ticks of the curves for epochs <paramref name="firstEpoch"/>..<paramref name="lastEpoch"/>: whole
+    /// epochs only, never outside the run's epochs, every epoch when there are at most <see cref="MaxEpochTicks"/>,
+    /// else every <c>step</c> epochs (the smallest of 2, 5, 10, 20, 50, … that gives at most that many ticks).
+    /// One epoch gives the single tick <paramref name="firstEpoch"/>.
+    /// </summary>
+    /// <param name="firstEpoch">First epoch of the run (0-based, as in <c>history.csv</c>).</param>
+    /// <param name="lastEpoch">Last epoch, at least <paramref name="firstEpoch"/>.</param>
+    /// <returns>Tick positions in epochs, ascending, all multiples of the step.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lastEpoch"/> is before <paramref name="firstEpoch"/>.</exception>
+    public static IReadOnlyList<int> EpochTicks(int firstEpoch, int lastEpoch)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lastEpoch, firstEpoch);
+        // Steps 1, 2, 5, 10, 20, 50, 100, …: the first that gives at most MaxEpochTicks ticks.
+        var step = 1;
+        for (var i = 0; CountMultiples(firstEpoch, lastEpoch, step) > MaxEpochTicks; i++)
+        {
+            step = (i % 3 == 0 ? 2 : i % 3 == 1 ? 5 : 10) * (int)Math.Pow(10, i / 3);
+        }
+
+        var first = (int)Math.Ceiling(firstEpoch / (double)step) * step;
+        var ticks = new List<int>();
+        for (var t = first; t <= lastEpoch; t += step)
+        {
+            ticks.Add(t);
+        }
+
+        return ticks.Count > 0 ? ticks : [firstEpoch];
+    }
+
+    /// <summary>
+    /// The x-axis limits of the curves for epochs <paramref name="firstEpoch"/>..<paramref name="lastEpoch"/>: the
+    /// run's epochs plus a margin of half an epoch, or 5 % of the span when that is larger, so that the first and last
+    /// markers are not cut and one epoch is centred (−0.5 to 0.5).
+    /// </summary>
+    /// <param name="firstEpoch">First epoch of the run.</param>
+    /// <param name="lastEpoch">Last epoch, at least <paramref name="firstEpoch"/>.</param>
+    /// <returns>Left and right limits, in epochs.</returns>
+    public static (double Min, double Max) EpochAxisLimits(int firstEpoch, int lastEpoch)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lastEpoch, firstEpoch);
+        var margin = Math.Max(0.5, 0.05 * (lastEpoch - firstEpoch));
+        return (firstEpoch - margin, lastEpoch + margin);
     }
 
     /// <summary>
@@ -354,10 +402,29 @@ public static class Plots
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel(yLabel);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        if (epochs.Length == 0)
+        {
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        }
+        else
+        {
+            // ScottPlot's automatic ticks put a 1-epoch run on an axis from -1 to 1; ticks and limits follow the run instead.
+            var first = (int)epochs.Min();
+            var last = (int)epochs.Max();
+            var ticks = EpochTicks(first, last);
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                [.. ticks.Select(t => (double)t)], [.. ticks.Select(t => t.ToString(CultureInfo.InvariantCulture))]);
+            var (min, max) = EpochAxisLimits(first, last);
+            plot.Axes.SetLimitsX(min, max);
+        }
+
         plot.ShowLegend(legendAlignment);
         return plot;
     }
+
+    /// <summary>How many multiples of <paramref name="step"/> lie in [<paramref name="first"/>, <paramref name="last"/>].</summary>
+    private static int CountMultiples(int first, int last, int step) =>
+        (int)(Math.Floor(last / (double)step) - Math.Ceiling(first / (double)step)) + 1;
 
     private static SKTypeface GridTypeface() =>
         SKTypeface.FromFamilyName(PreferredFont) ?? SKTypeface.Default;

@@ -64,7 +64,7 @@ public sealed class FashionMnistTests : TestBase
         var missing = Path.Combine(TempDir, "nowhere");
         var e = Assert.Throws<DataFormatException>(() => DataLocator.Resolve(missing));
         Assert.Equal(
-            $"--data-dir {missing}: folder not found; expected train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] (get them with: bash scripts/get-data.sh)",
+            $"--data-dir {missing}: folder not found; expected train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] (or train-images.idx3-ubyte[.gz] and train-labels.idx1-ubyte[.gz]) (get them with: bash scripts/get-data.sh)",
             e.Message);
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using LeNetFashion.Data;
 using Xunit;
 
@@ -117,5 +118,34 @@ public sealed class IdxReaderTests : TestBase
         var path = Path.Combine(TempDir, "nope");
         var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path, 1));
         Assert.Equal($"{path}: file not found", e.Message);
+    }
+
+    [Fact]
+    public void The_sha256_is_that_of_the_decompressed_file_whether_raw_gzip_or_gzip_inside_gzip()
+    {
+        var raw = Fixtures.Labels(4, 0, 9, 2);
+        var expected = Convert.ToHexStringLower(SHA256.HashData(raw));
+
+        var plain = IdxReader.Read(Write("raw", raw), 1);
+        var once = IdxReader.Read(Write("once.gz", Fixtures.Gzip(raw)), 1);
+        var twice = IdxReader.Read(Write("twice.gz", Fixtures.Gzip(Fixtures.Gzip(raw))), 1);
+
+        Assert.Equal(64, expected.Length);
+        Assert.Equal(expected, plain.Sha256);
+        Assert.Equal(expected, once.Sha256);
+        Assert.Equal(expected, twice.Sha256);
+        Assert.Equal(new byte[] { 4, 0, 9, 2 }, twice.Data);
+    }
+
+    [Fact]
+    public void A_file_gzipped_three_times_loads_and_four_times_is_refused_naming_the_limit()
+    {
+        var raw = Fixtures.Images(2, 3, 3);
+        var thrice = Fixtures.Gzip(Fixtures.Gzip(Fixtures.Gzip(raw)));
+
+        Assert.Equal([2, 3, 3], IdxReader.Read(Write("thrice.gz", thrice), 3).Shape);
+        var path = Write("four.gz", Fixtures.Gzip(thrice));
+        var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path, 3));
+        Assert.Equal($"{path}: still gzip-compressed after 3 decompressions; expected an IDX file inside at most 3 gzip layers", e.Message);
     }
 }

@@ -16,7 +16,7 @@ public sealed class BadDataReliabilityTests : TestBase
     private const string TrainLabels = "train-labels-idx1-ubyte";
     private const string TestImages = "t10k-images-idx3-ubyte";
     private const string TestLabels = "t10k-labels-idx1-ubyte";
-    private const string Expected = "; expected train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] (get them with: bash scripts/get-data.sh)";
+    private const string Expected = "; expected train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] (or train-images.idx3-ubyte[.gz] and train-labels.idx1-ubyte[.gz]) (get them with: bash scripts/get-data.sh)";
 
     private string Data => Path.Combine(TempDir, "data");
 
@@ -43,7 +43,7 @@ public sealed class BadDataReliabilityTests : TestBase
                 return (Data, $"--data-dir {Data}: missing train-labels-idx1-ubyte[.gz]" + Expected);
             case "missing test image file":
                 System.IO.File.Delete(File(TestImages));
-                return (Data, $"--data-dir {Data}: missing t10k-images-idx3-ubyte[.gz]; expected t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz] (get them with: bash scripts/get-data.sh)");
+                return (Data, $"--data-dir {Data}: missing t10k-images-idx3-ubyte[.gz]; expected t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz] (or t10k-images.idx3-ubyte[.gz] and t10k-labels.idx1-ubyte[.gz]) (get them with: bash scripts/get-data.sh)");
             case "empty file":
                 Write(images, []);
                 return (Data, $"{images}: file is empty; expected an IDX file (gzip or raw)");

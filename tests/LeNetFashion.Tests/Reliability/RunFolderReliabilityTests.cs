@@ -98,7 +98,7 @@ public sealed class RunFolderReliabilityTests : TestBase
         var r = Cli.Run("train", "--data-dir", file);
 
         Cli.AssertError(r, ExitCodes.BadInput,
-            $"--data-dir {file}: is a file; expected a folder; expected train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] (get them with: bash scripts/get-data.sh)");
+            $"--data-dir {file}: is a file; expected a folder; expected train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] (or train-images.idx3-ubyte[.gz] and train-labels.idx1-ubyte[.gz]) (get them with: bash scripts/get-data.sh)");
     }
 
     [Fact]

@@ -24,6 +24,36 @@ public sealed class PlotsTests : TestBase
         Assert.Empty(Directory.GetFiles(TempDir, "*.tmp"));
     }
 
+    [Theory]
+    [InlineData(0, 0, new[] { 0 })]
+    [InlineData(0, 1, new[] { 0, 1 })]
+    [InlineData(0, 2, new[] { 0, 1, 2 })]
+    [InlineData(0, 11, new[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 })]
+    [InlineData(0, 12, new[] { 0, 2, 4, 6, 8, 10, 12 })]
+    [InlineData(0, 24, new[] { 0, 5, 10, 15, 20 })]
+    [InlineData(3, 7, new[] { 3, 4, 5, 6, 7 })]
+    [InlineData(0, 199, new[] { 0, 20, 40, 60, 80, 100, 120, 140, 160, 180 })]
+    public void Epoch_ticks_are_whole_epochs_of_the_run_only(int first, int last, int[] expected)
+    {
+        var ticks = Plots.EpochTicks(first, last);
+
+        Assert.Equal(expected, ticks);
+        Assert.All(ticks, t => Assert.InRange(t, first, last));
+        Assert.InRange(ticks.Count, 1, Plots.MaxEpochTicks);
+    }
+
+    [Theory]
+    [InlineData(0, 0, -0.5, 0.5)]
+    [InlineData(0, 2, -0.5, 2.5)]
+    [InlineData(0, 24, -1.2, 25.2)]
+    public void Epoch_axis_limits_pad_the_run_slightly(int first, int last, double min, double max)
+    {
+        var (lo, hi) = Plots.EpochAxisLimits(first, last);
+
+        Assert.Equal(min, lo, 9);
+        Assert.Equal(max, hi, 9);
+    }
+
     [Fact]
     public void Curves_png_is_drawn_for_an_empty_history()
     {
