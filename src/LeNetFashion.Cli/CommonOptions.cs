@@ -86,20 +86,24 @@ internal static class CommonOptions
     /// </summary>
     /// <param name="name">Option name.</param>
     /// <param name="description">Help text.</param>
-    /// <param name="defaultValue">Default value.</param>
+    /// <param name="defaultValue">Default value, or null when the description states it (read with <see cref="IsGiven"/>).</param>
     /// <param name="helpName">Placeholder in the help text.</param>
     /// <param name="example">A valid value, quoted in messages.</param>
     /// <param name="isValid">Whether a parsed value is allowed.</param>
     /// <param name="expected">What is allowed, for the message: "a positive finite number", for example.</param>
-    public static Option<double> Number(string name, string description, double defaultValue, string helpName, string example, Func<double, bool> isValid, string expected)
+    public static Option<double> Number(string name, string description, double? defaultValue, string helpName, string example, Func<double, bool> isValid, string expected)
     {
         var o = new Option<double>(name)
         {
             Description = description,
-            DefaultValueFactory = _ => defaultValue,
             CustomParser = InvariantDouble(example),
             HelpName = helpName,
         };
+        if (defaultValue is { } d)
+        {
+            o.DefaultValueFactory = _ => d;
+        }
+
         o.Validators.Add(r =>
         {
             if (TryGet<double>(r, out var v) && !isValid(v))

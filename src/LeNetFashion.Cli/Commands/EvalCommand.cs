@@ -58,6 +58,11 @@ internal sealed class EvalCommand : Command
         {
             TorchRuntime.EnsureLoaded();
             var r = EvalRun.Execute(command.ToRequest(parse));
+            foreach (var note in r.Notes)
+            {
+                Output.WriteLine(note);
+            }
+
             Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.SplitName} accuracy: {r.Confusion.Accuracy:F4} ({r.Confusion.Correct:N0} of {r.Confusion.Total:N0})"));
             Output.WriteLine();
             Output.Write(r.Report.ToText());

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using LeNetFashion.Data;
 using LeNetFashion.Models;
+using LeNetFashion.Training;
 using LeNetFashion.Runs;
 using LeNetFashion.Runtime;
 
@@ -16,6 +18,7 @@ internal sealed class TrainCommand : Command
     private static readonly RunConfig Defaults = new();
 
     private readonly Option<string?> _dataDir = CommonOptions.DataDir();
+    private readonly Option<string> _dataset = CommonOptions.OneOf("--dataset", "Data set: fashion-mnist (the tutorial's) or mnist (handwritten digits; see scripts/get-data.sh --dataset mnist).", Datasets.Names, Defaults.Dataset);
     private readonly Option<string> _arch = CommonOptions.OneOf("--arch", $"Network to train: {string.Join("; ", Architectures.All.Select(a => $"{a.Name}: {a.Description}"))}.", Architectures.Names, Defaults.Architecture);
     private readonly Option<int> _epochs = CommonOptions.PositiveInt("--epochs", "Number of epochs (passes over the training batches).", Defaults.Epochs, "n");
     private readonly Option<int> _batchSize = CommonOptions.PositiveInt("--batch-size", "Images per batch; the last batch may be smaller.", Defaults.BatchSize, "n");
@@ -29,6 +32,19 @@ internal sealed class TrainCommand : Command
         "0.8",
         v => v > 0 && v < 1,
         "a number strictly between 0 and 1,");
+    private readonly Option<string> _optimizer = CommonOptions.OneOf("--optimizer", "Optimizer, with PyTorch's defaults: adam (the tutorial's), adamw (decoupled weight decay) or sgd.", Optimizers.Names, Defaults.Optimizer);
+    private readonly Option<double> _momentum = CommonOptions.Number(
+        "--momentum", "SGD momentum factor (PyTorch's default 0); only with --optimizer sgd.", Defaults.Momentum, "m", "0.9", v => v >= 0 && v < 1, "a number from 0 to below 1,");
+    private readonly Option<double> _weightDecay = CommonOptions.Number(
+        "--weight-decay", "Weight decay: L2 penalty for adam and sgd, decoupled for adamw. Default: PyTorch's, 0 for adam and sgd, 0.01 for adamw.", null, "λ", "0.01", v => double.IsFinite(v) && v >= 0, "a non-negative number");
+    private readonly Option<string> _lrSchedule = CommonOptions.OneOf("--lr-schedule", "Learning-rate schedule, stepped once per epoch: none, step (× --gamma every --step-size epochs) or cosine (cosine annealing to 0 over the run's epochs).", LrSchedules.Names, Defaults.LrSchedule);
+    private readonly Option<int> _stepSize = CommonOptions.PositiveInt("--step-size", "With --lr-schedule step: epochs between decays.", Defaults.StepSize, "n");
+    private readonly Option<double> _gamma = CommonOptions.Number(
+        "--gamma", "With --lr-schedule step: factor applied at each decay.", Defaults.Gamma, "factor", "0.1", v => v > 0 && v <= 1, "a number above 0 and at most 1,");
+    private readonly Option<int?> _patience = CommonOptions.OptionalPositiveInt("--patience", "Early stopping: end the run when validation accuracy has not improved for this many epochs; the best epoch's weights are kept and the test evaluation runs.", "n");
+    private readonly Option<bool> _shuffle = new("--shuffle") { Description = "Reshuffle the training samples every epoch (from --seed); the validation samples stay the batch split's." };
+    private readonly Option<bool> _augment = new("--augment") { Description = "Augment training batches: random crop with 2-pixel padding and random horizontal flip, per image." };
+    private readonly Option<bool> _normalize = new("--normalize") { Description = "Standardise inputs with the mean and standard deviation of the split's training images; stored with the model and applied wherever it is used." };
     private readonly EnumOption<ComputeDevice> _device = CommonOptions.Device();
     private readonly Option<int?> _threads = CommonOptions.OptionalPositiveInt("--threads", $"CPU threads for LibTorch. Default: all logical cores ({Environment.ProcessorCount} here).", "n");
     private readonly Option<long?> _seed = new("--seed")
@@ -58,11 +74,22 @@ internal sealed class TrainCommand : Command
         : base("train", "Train a network (the tutorial's LeNet and recipe by default) on Fashion-MNIST and write the model, history.csv, curves.png, samples.png and the test-set confusion matrix into a run folder.")
     {
         Options.Add(_dataDir);
+        Options.Add(_dataset);
         Options.Add(_arch);
         Options.Add(_epochs);
         Options.Add(_batchSize);
         Options.Add(_lr);
         Options.Add(_trainRate);
+        Options.Add(_optimizer);
+        Options.Add(_momentum);
+        Options.Add(_weightDecay);
+        Options.Add(_lrSchedule);
+        Options.Add(_stepSize);
+        Options.Add(_gamma);
+        Options.Add(_patience);
+        Options.Add(_shuffle);
+        Options.Add(_augment);
+        Options.Add(_normalize);
         Options.Add(_device);
         Options.Add(_threads);
         Options.Add(_seed);
@@ -73,6 +100,11 @@ internal sealed class TrainCommand : Command
         Options.Add(_verbose);
         Validators.Add(r =>
         {
+            if (r.GetResult(_momentum) is { Implicit: false } && r.GetValue(_optimizer) != Optimizers.Sgd)
+            {
+                r.AddError("--momentum: only SGD has momentum; add --optimizer sgd (Adam and AdamW use their betas)");
+            }
+
             if (r.GetResult(_resume) is not { Implicit: false })
             {
                 return;
@@ -95,11 +127,22 @@ internal sealed class TrainCommand : Command
     {
         Config = new RunConfig
         {
+            Dataset = parse.GetValue(_dataset)!,
             Architecture = parse.GetValue(_arch)!,
             Epochs = parse.GetValue(_epochs),
             BatchSize = parse.GetValue(_batchSize),
             LearningRate = parse.GetValue(_lr),
             TrainRate = parse.GetValue(_trainRate),
+            Optimizer = parse.GetValue(_optimizer)!,
+            Momentum = parse.GetValue(_momentum),
+            WeightDecay = parse.IsGiven(_weightDecay) ? parse.GetValue(_weightDecay) : null,
+            LrSchedule = parse.GetValue(_lrSchedule)!,
+            StepSize = parse.GetValue(_stepSize),
+            Gamma = parse.GetValue(_gamma),
+            Patience = parse.GetValue(_patience),
+            Shuffle = parse.GetValue(_shuffle),
+            Augment = parse.GetValue(_augment),
+            Normalize = parse.GetValue(_normalize),
             Device = _device.Value(parse),
             Threads = parse.GetValue(_threads),
             Seed = parse.GetValue(_seed),

@@ -50,6 +50,10 @@ public sealed class TensorData : IDisposable
     public (Tensor Pixels, Tensor Labels) Slice(long start, long length) =>
         (Pixels.narrow(0, start, length), Labels.narrow(0, start, length));
 
+    /// <summary>The samples at <paramref name="indices"/> (int64 <c>[n]</c> on this data's device), copied: pixels <c>[n, 1, H, W]</c> uint8 and labels <c>[n]</c> int64.</summary>
+    public (Tensor Pixels, Tensor Labels) Gather(Tensor indices) =>
+        (Pixels.index_select(0, indices), Labels.index_select(0, indices));
+
     /// <inheritdoc />
     public void Dispose()
     {

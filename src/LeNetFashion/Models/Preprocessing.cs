@@ -17,6 +17,38 @@ public sealed record Preprocessing(double? Mean = null, double? Std = null)
     /// <summary>Scaling to [0, 1] only, the tutorial's <c>ToTensor()</c>.</summary>
     public static Preprocessing ToTensor { get; } = new();
 
+    /// <summary>
+    /// Standardisation with the mean and population standard deviation of <paramref name="pixels"/> scaled to [0, 1]
+    /// (what <c>--normalize</c> computes over the training part of the split), from an exact histogram of the bytes.
+    /// </summary>
+    /// <param name="pixels">Pixels 0–255 of the training images only.</param>
+    /// <exception cref="ArgumentException">No pixels, or all pixels equal (standard deviation 0).</exception>
+    public static Preprocessing Standardize(ReadOnlySpan<byte> pixels)
+    {
+        var histogram = new long[256];
+        foreach (var p in pixels)
+        {
+            histogram[p]++;
+        }
+
+        double n = pixels.Length, sum = 0, sumSquares = 0;
+        for (var v = 0; v < 256; v++)
+        {
+            var x = v / 255.0;
+            sum += histogram[v] * x;
+            sumSquares += histogram[v] * x * x;
+        }
+
+        var mean = sum / n;
+        var std = Math.Sqrt(Math.Max(0, (sumSquares / n) - (mean * mean)));
+        if (pixels.Length == 0 || !(std > 0))
+        {
+            throw new ArgumentException("--normalize: the training images have no spread (all pixels equal), so they cannot be standardised");
+        }
+
+        return new Preprocessing(mean, std);
+    }
+
     /// <summary>Converts pixels to model input.</summary>
     /// <param name="pixels">Pixels <c>[N, C, H, W]</c>, uint8, 0–255, on any device.</param>
     /// <returns>A new float32 tensor <c>[N, C, H, W]</c> on the same device, owned by the caller's dispose scope.</returns>

@@ -27,6 +27,9 @@ public sealed record EvalMetrics(
     string Model,
     string DataDir)
 {
+    /// <summary>The data files read: file used, SHA-256 of the decompressed content, and whether it matches the published file.</summary>
+    public IReadOnlyList<Data.DataProvenance> Data { get; init; } = [];
+
     /// <summary>The metrics of a confusion matrix and its classification report.</summary>
     public static EvalMetrics From(EvalSplit split, ConfusionMatrix m, ClassificationReport r, string model, string dataDir)
     {

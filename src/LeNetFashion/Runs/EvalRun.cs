@@ -32,7 +32,8 @@ public static class EvalRun
         using var _ = classifier;
         classifier.Model.to(device);
         var isVal = request.Split == EvalSplit.Val;
-        var dataDir = ResolveDataDir(request.DataDir, metadata.DataDir, isVal ? DatasetPart.Train : DatasetPart.Test);
+        var dataset = Datasets.Get(metadata.Dataset ?? metadata.Options?.Dataset ?? Datasets.FashionMnist.Name);
+        var dataDir = ResolveDataDir(request.DataDir, metadata.DataDir, dataset, isVal ? DatasetPart.Train : DatasetPart.Test);
         using var folder = RunFolder.CreateForReports(
             request.Output ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(request.Model))!, RunFiles.EvalDir(request.Split)));
 
@@ -42,7 +43,7 @@ public static class EvalRun
         {
             var options = metadata.Options
                 ?? throw new ArgumentException($"--split val: {request.Model} has no training options (it was not trained by this tool), so its validation batches are unknown; use --split test");
-            set = FashionMnist.Load(dataDir, DatasetPart.Train, options.Limit);
+            set = DatasetLoader.Load(dataDir, dataset, DatasetPart.Train, options.Limit);
             BatchSplit split;
             try
             {
@@ -59,7 +60,7 @@ public static class EvalRun
         }
         else
         {
-            set = FashionMnist.Load(dataDir, DatasetPart.Test);
+            set = DatasetLoader.Load(dataDir, dataset, DatasetPart.Test);
             (start, count) = (0, set.Count);
             batchSize = request.BatchSize ?? Evaluator.DefaultBatchSize;
         }
@@ -74,18 +75,18 @@ public static class EvalRun
         folder.Write(RunFiles.ConfusionPng, path => Plots.SaveConfusionMatrix(path, confusion, normalized: false, subject));
         folder.Write(RunFiles.ConfusionNormalizedPng, path => Plots.SaveConfusionMatrix(path, confusion, normalized: true, subject));
         folder.Write(RunFiles.Misclassified, path => WriteMisclassified(path, set, start, predictions, classifier.ClassNames));
-        var metrics = EvalMetrics.From(request.Split, confusion, report, Path.GetFullPath(request.Model), dataDir);
+        var metrics = EvalMetrics.From(request.Split, confusion, report, Path.GetFullPath(request.Model), dataDir) with { Data = DatasetVerifier.Provenance(set) };
         folder.Write(RunFiles.Metrics, path => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(metrics, ModelStore.JsonOptions) + "\n"));
-        return new EvalRunResult(isVal ? "Validation" : "Test", confusion, report, folder.Path, count, folder.Written);
+        return new EvalRunResult(isVal ? "Validation" : "Test", confusion, report, folder.Path, count, folder.Written) { Notes = DatasetVerifier.Notes(set) };
     }
 
-    private static string ResolveDataDir(string? option, string? fromModel, DatasetPart part)
+    private static string ResolveDataDir(string? option, string? fromModel, DatasetInfo dataset, DatasetPart part)
     {
         if (option is null && fromModel is not null)
         {
             try
             {
-                return DataLocator.Resolve(fromModel, part);
+                return DataLocator.Resolve(fromModel, dataset, part);
             }
             catch (DataFormatException)
             {
@@ -93,7 +94,7 @@ public static class EvalRun
             }
         }
 
-        return DataLocator.Resolve(option, part);
+        return DataLocator.Resolve(option, dataset, part);
     }
 
     private static void WriteMisclassified(string path, ImageDataset set, int start, PredictionSet p, IReadOnlyList<string> names)

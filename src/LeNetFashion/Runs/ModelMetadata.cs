@@ -44,6 +44,12 @@ public sealed record ModelMetadata
     /// <summary>Data folder used.</summary>
     public string? DataDir { get; init; }
 
+    /// <summary>Data set the model was trained on (<c>fashion-mnist</c>, <c>mnist</c>); null in files written before it existed = Fashion-MNIST.</summary>
+    public string? Dataset { get; init; }
+
+    /// <summary>The data files read (training and test images and labels): file used, SHA-256 of the decompressed content, and whether it matches the published file.</summary>
+    public IReadOnlyList<Data.DataProvenance>? Data { get; init; }
+
     /// <summary>Versions of the tool, TorchSharp and .NET.</summary>
     public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
 

@@ -14,6 +14,9 @@ namespace LeNetFashion.Runs;
 /// </summary>
 public sealed record RunConfig
 {
+    /// <summary>Data set name (see <see cref="Data.Datasets"/>): <c>fashion-mnist</c> or <c>mnist</c>.</summary>
+    public string Dataset { get; init; } = Data.Datasets.FashionMnist.Name;
+
     /// <summary>Architecture name (see <see cref="Architectures"/>).</summary>
     public string Architecture { get; init; } = Architectures.Default.Name;
 
@@ -32,8 +35,32 @@ public sealed record RunConfig
     /// <summary>Optimizer name (see <see cref="Optimizers"/>).</summary>
     public string Optimizer { get; init; } = Optimizers.Adam;
 
+    /// <summary>SGD momentum factor (PyTorch's default 0); not used by Adam and AdamW.</summary>
+    public double Momentum { get; init; }
+
+    /// <summary>Weight decay; null = the optimizer's PyTorch default (0 for Adam and SGD, 0.01 for AdamW).</summary>
+    public double? WeightDecay { get; init; }
+
     /// <summary>Learning-rate schedule name (see <see cref="LrSchedules"/>).</summary>
     public string LrSchedule { get; init; } = LrSchedules.None;
+
+    /// <summary>StepLR: epochs between decays, at least 1.</summary>
+    public int StepSize { get; init; } = 10;
+
+    /// <summary>StepLR: factor applied at each decay (PyTorch's default 0.1).</summary>
+    public double Gamma { get; init; } = 0.1;
+
+    /// <summary>Early stopping: epochs without a higher validation accuracy that end the run, or null for none.</summary>
+    public int? Patience { get; init; }
+
+    /// <summary>Reshuffle the training part of the split every epoch (from <see cref="Seed"/>).</summary>
+    public bool Shuffle { get; init; }
+
+    /// <summary>Random 2-pixel crop and horizontal flip on training batches.</summary>
+    public bool Augment { get; init; }
+
+    /// <summary>Standardise inputs with the mean and standard deviation of the training part of the split.</summary>
+    public bool Normalize { get; init; }
 
     /// <summary>Seed of the torch generator (weight initialisation); null before resolution = draw one.</summary>
     public long? Seed { get; init; }
@@ -48,8 +75,11 @@ public sealed record RunConfig
     public int? Threads { get; init; }
 
     /// <summary>The optimizer's settings from this configuration.</summary>
-    public OptimizerSettings OptimizerSettings() => new(LearningRate);
+    public OptimizerSettings OptimizerSettings() => new(LearningRate, Momentum, WeightDecay);
 
     /// <summary>The schedule's settings from this configuration.</summary>
-    public LrScheduleSettings LrScheduleSettings() => new(Epochs);
+    public LrScheduleSettings LrScheduleSettings() => new(Epochs, StepSize, Gamma);
+
+    /// <summary>The trainer's batch options from this configuration (seed resolved).</summary>
+    public TrainerOptions TrainerOptions() => new(Seed ?? 0, Shuffle, Augment);
 }

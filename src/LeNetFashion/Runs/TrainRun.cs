@@ -54,8 +54,9 @@ public static class TrainRun
         }
 
         Architectures.Get(config.Architecture);
-        var resolvedDataDir = DataLocator.Resolve(dataDir, DatasetPart.Train);
-        DataLocator.Resolve(resolvedDataDir, DatasetPart.Test);
+        var dataset = Datasets.Get(config.Dataset);
+        var resolvedDataDir = DataLocator.Resolve(dataDir, dataset, DatasetPart.Train);
+        DataLocator.Resolve(resolvedDataDir, dataset, DatasetPart.Test);
         config = config with
         {
             Device = TorchRuntime.KindOf(TorchRuntime.SelectDevice(config.Device)),
@@ -77,40 +78,59 @@ public static class TrainRun
     {
         var (config, dataDir, resumed, resumeDir) = Resolve(request);
         var architecture = Architectures.Get(config.Architecture);
+        var dataset = Datasets.Get(config.Dataset);
         var device = TorchRuntime.SelectDevice(config.Device);
 
         // Every input is checked before the run folder is created and before any training: damaged data
         // (the test files included) or a batch size the data cannot fill fail in seconds, not after the last epoch.
-        var trainSet = FashionMnist.Load(dataDir, DatasetPart.Train, config.Limit);
-        var testSet = FashionMnist.Load(dataDir, DatasetPart.Test);
+        var trainSet = DatasetLoader.Load(dataDir, dataset, DatasetPart.Train, config.Limit);
+        var testSet = DatasetLoader.Load(dataDir, dataset, DatasetPart.Test);
         CheckBatchSize(config.BatchSize, trainSet.Count, config.Limit);
         var split = BatchSplit.Create(trainSet.Count, config.BatchSize, config.TrainRate);
+        var preprocessing = config.Normalize
+            ? Preprocessing.Standardize(trainSet.Pixels.AsSpan(0, split.TrainSamples * trainSet.Height * trainSet.Width))
+            : Preprocessing.ToTensor;
 
         using var folder = resumeDir is null ? RunFolder.CreateForTraining(request.Output, request.Overwrite) : RunFolder.OpenForResume(resumeDir);
         TorchRuntime.SetThreads(config.Threads);
         torch.manual_seed(config.Seed!.Value);
 
         using var train = TensorData.FromDataset(trainSet, device);
-        using var classifier = Classifier.Create(architecture, FashionMnist.ClassNames);
+        using var classifier = Classifier.Create(architecture, dataset.ClassNames, preprocessing);
         classifier.Model.to(device);
         var parameterCount = classifier.Model.parameters().Sum(p => p.numel());
 
         reporter.Info(string.Create(CultureInfo.InvariantCulture, $"Device: {Name(config.Device)}, threads: {config.Threads}, seed: {config.Seed}"));
-        reporter.Info($"Data: {dataDir}");
+        reporter.Info($"Data: {dataset.DisplayName} in {dataDir}");
+        foreach (var note in DatasetVerifier.Notes(trainSet).Concat(DatasetVerifier.Notes(testSet)))
+        {
+            reporter.Info(note);
+        }
+
+        if (preprocessing.Mean is { } mean)
+        {
+            reporter.Info(string.Create(CultureInfo.InvariantCulture, $"Normalize: mean {mean:F4}, std {preprocessing.Std:F4} (the split's {split.TrainSamples:N0} training images)"));
+        }
+
         reporter.Info(string.Create(CultureInfo.InvariantCulture,
             $"Split: {split.SampleCount:N0} training images in {split.BatchCount:N0} batches of {split.BatchSize:N0}: {split.TrainBatches:N0} batches ({split.TrainSamples:N0} images) train, {split.ValidationBatches:N0} batches ({split.ValidationSamples:N0} images) validate"));
         reporter.Info(string.Create(CultureInfo.InvariantCulture,
-            $"Model: {config.Architecture}, {parameterCount:N0} parameters; {OptimizerName(config.Optimizer)}, learning rate {config.LearningRate}{ScheduleText(config.LrSchedule)}, {config.Epochs:N0} epoch{(config.Epochs == 1 ? "" : "s")}"));
+            $"Model: {config.Architecture}, {parameterCount:N0} parameters; {Optimizers.DisplayName(config.Optimizer)}, learning rate {config.LearningRate}{ScheduleText(config.LrSchedule)}, {config.Epochs:N0} epoch{(config.Epochs == 1 ? "" : "s")}{TrainingExtras(config)}"));
         reporter.Info($"Output: {folder.Path}");
 
-        folder.Write(RunFiles.Samples, path => WriteSamples(path, trainSet));
+        folder.Write(RunFiles.Samples, path => WriteSamples(path, trainSet, dataset.ClassNames));
         using var optimizer = Optimizers.Create(config.Optimizer, classifier.Model.parameters(), config.OptimizerSettings());
         var scheduler = LrSchedules.Create(config.LrSchedule, optimizer, config.LrScheduleSettings());
         using var best = new BestWeights();
         var checkpoint = new Checkpoint(folder.Path);
-        var trainer = new Trainer(
-            classifier, train, split, config.Epochs, optimizer, scheduler,
-            [best, new CheckpointCallback(folder, checkpoint, best, config, dataDir), reporter]);
+        List<TrainerCallback> callbacks = [best, new CheckpointCallback(folder, checkpoint, best, config, dataDir)];
+        if (config.Patience is { } patience)
+        {
+            callbacks.Add(new EarlyStopping(patience));
+        }
+
+        callbacks.Add(reporter);
+        var trainer = new Trainer(classifier, train, split, config.Epochs, optimizer, scheduler, callbacks, config.TrainerOptions());
         if (resumed is not null)
         {
             var history = checkpoint.ReadHistory();
@@ -143,6 +163,8 @@ public static class TrainRun
             ValAccuracy = best.Epoch is null ? null : best.ValAcc,
             EpochsCompleted = result.History.Count,
             DataDir = dataDir,
+            Dataset = dataset.Name,
+            Data = [.. DatasetVerifier.Provenance(trainSet), .. DatasetVerifier.Provenance(testSet)],
             Versions = TorchRuntime.Versions(),
             CreatedUtc = DateTimeOffset.UtcNow,
         };
@@ -172,13 +194,28 @@ public static class TrainRun
     /// <summary>Lower-case device name for messages and JSON: <c>cpu</c> or <c>cuda</c>.</summary>
     private static string Name(ComputeDevice device) => device.ToString().ToLowerInvariant();
 
-    private static string OptimizerName(string name) => name switch
-    {
-        Optimizers.Adam => "Adam",
-        _ => name,
-    };
-
     private static string ScheduleText(string schedule) => schedule == LrSchedules.None ? "" : $" ({schedule} schedule)";
+
+    private static string TrainingExtras(RunConfig c)
+    {
+        var extras = new List<string>();
+        if (c.Shuffle)
+        {
+            extras.Add("shuffled");
+        }
+
+        if (c.Augment)
+        {
+            extras.Add("augmented");
+        }
+
+        if (c.Patience is { } p)
+        {
+            extras.Add(string.Create(CultureInfo.InvariantCulture, $"early stopping after {p} epoch{(p == 1 ? "" : "s")} without improvement"));
+        }
+
+        return extras.Count == 0 ? "" : "; " + string.Join(", ", extras);
+    }
 
     /// <summary>
     /// Refuses a batch size that the training images cannot fill more than once: one batch can neither train and
@@ -195,11 +232,11 @@ public static class TrainRun
         }
     }
 
-    private static void WriteSamples(string path, ImageDataset set)
+    private static void WriteSamples(string path, ImageDataset set, IReadOnlyList<string> classNames)
     {
         var n = Math.Min(SampleGridRows * SampleGridColumns, set.Count);
         var indices = Enumerable.Range(0, n).ToArray();
-        var titles = indices.Select(i => FashionMnist.ClassNames[set.Labels[i]]).ToArray();
+        var titles = indices.Select(i => classNames[set.Labels[i]]).ToArray();
         Plots.SaveImageGrid(path, set.Pixels, set.Height, set.Width, indices, titles, SampleGridRows, SampleGridColumns);
     }
 }

@@ -11,9 +11,17 @@ public static class LrSchedules
     /// <summary>A constant learning rate (no scheduler): the tutorial's and the default.</summary>
     public const string None = "none";
 
+    /// <summary>StepLR: the learning rate is multiplied by <c>gamma</c> every <c>step_size</c> epochs.</summary>
+    public const string Step = "step";
+
+    /// <summary>CosineAnnealingLR over the run's epochs (T_max = epochs, η_min = 0; Loshchilov and Hutter, 2017).</summary>
+    public const string Cosine = "cosine";
+
     private static readonly Dictionary<string, Func<Optimizer, LrScheduleSettings, lr_scheduler.LRScheduler?>> Factories = new(StringComparer.Ordinal)
     {
         [None] = (_, _) => null,
+        [Step] = (o, s) => lr_scheduler.StepLR(o, s.StepSize, s.Gamma),
+        [Cosine] = (o, s) => lr_scheduler.CosineAnnealingLR(o, s.Epochs),
     };
 
     /// <summary>Known schedule names.</summary>

@@ -13,6 +13,15 @@ public static class Optimizers
     /// <summary>Adam (Kingma and Ba, 2015), <c>torch.optim.Adam</c>: the tutorial's optimizer and the default.</summary>
     public const string Adam = "adam";
 
+    /// <summary>AdamW (Loshchilov and Hutter, 2019), <c>torch.optim.AdamW</c>: Adam with decoupled weight decay.</summary>
+    public const string AdamW = "adamw";
+
+    /// <summary>Stochastic gradient descent, <c>torch.optim.SGD</c>, with optional momentum.</summary>
+    public const string Sgd = "sgd";
+
+    /// <summary>AdamW's default weight decay in PyTorch.</summary>
+    public const double AdamWDefaultWeightDecay = 0.01;
+
     /// <summary>Adam's β1, PyTorch's default.</summary>
     public const double AdamBeta1 = 0.9;
 
@@ -25,6 +34,17 @@ public static class Optimizers
     private static readonly Dictionary<string, Func<IEnumerable<Parameter>, OptimizerSettings, OptimizerHelper>> Factories = new(StringComparer.Ordinal)
     {
         [Adam] = (p, s) => optim.Adam(p, lr: s.LearningRate, beta1: AdamBeta1, beta2: AdamBeta2, eps: AdamEpsilon, weight_decay: s.WeightDecay ?? 0),
+        [AdamW] = (p, s) => optim.AdamW(p, lr: s.LearningRate, beta1: AdamBeta1, beta2: AdamBeta2, eps: AdamEpsilon, weight_decay: s.WeightDecay ?? AdamWDefaultWeightDecay),
+        [Sgd] = (p, s) => optim.SGD(p, s.LearningRate, momentum: s.Momentum, weight_decay: s.WeightDecay ?? 0),
+    };
+
+    /// <summary>Display name for messages: Adam, AdamW, SGD.</summary>
+    public static string DisplayName(string name) => name switch
+    {
+        Adam => "Adam",
+        AdamW => "AdamW",
+        Sgd => "SGD",
+        _ => name,
     };
 
     /// <summary>Known optimizer names.</summary>

@@ -31,6 +31,7 @@ public sealed class Trainer
     /// <param name="optimizer">Optimizer over the model's parameters (<see cref="Optimizers.Create"/>).</param>
     /// <param name="scheduler">Learning-rate scheduler of <paramref name="optimizer"/> (<see cref="LrSchedules.Create"/>), or null.</param>
     /// <param name="callbacks">Called in this order.</param>
+    /// <param name="options">Shuffling and augmentation of training batches; none when null.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="epochs"/> is less than 1.</exception>
     public Trainer(
         Classifier classifier,
@@ -39,8 +40,10 @@ public sealed class Trainer
         int epochs,
         OptimizerHelper optimizer,
         optim.lr_scheduler.LRScheduler? scheduler = null,
-        IEnumerable<TrainerCallback>? callbacks = null)
+        IEnumerable<TrainerCallback>? callbacks = null,
+        TrainerOptions? options = null)
     {
+        Options = options ?? new TrainerOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
         _classifier = classifier;
         _data = data;
@@ -50,6 +53,9 @@ public sealed class Trainer
         Scheduler = scheduler;
         Callbacks = callbacks?.ToList() ?? [];
     }
+
+    /// <summary>Shuffling and augmentation of training batches.</summary>
+    public TrainerOptions Options { get; }
 
     /// <summary>The model being trained.</summary>
     public nn.Module<Tensor, Tensor> Model => _classifier.Model;
@@ -145,6 +151,8 @@ public sealed class Trainer
         long samplesDone = 0;
         var model = Model;
         model.train();
+        using var order = Options.Shuffle ? TrainingOrder(epoch) : null;
+        using var augmentRng = Options.Augment ? new Generator(EpochSeed(epoch, 2)) : null;
         for (var b = 0; b < Split.TrainBatches; b++)
         {
             if (ct.IsCancellationRequested)
@@ -155,7 +163,12 @@ public sealed class Trainer
             var (start, length) = Split.Batch(b);
             using (var scope = NewDisposeScope())
             {
-                var (x, y) = _data.Slice(start, length);
+                var (x, y) = order is null ? _data.Slice(start, length) : _data.Gather(order.narrow(0, start, length));
+                if (augmentRng is not null)
+                {
+                    x = Augmentation.Apply(x, augmentRng);
+                }
+
                 Optimizer.zero_grad();
                 var logits = _classifier.Logits(x);
                 var loss = nn.functional.cross_entropy(logits, y);
@@ -206,6 +219,42 @@ public sealed class Trainer
             watch.Elapsed.TotalSeconds,
             learningRate);
         return (record, TrainingOutcome.Completed, null);
+    }
+
+    /// <summary>
+    /// The order of the training samples in <paramref name="epoch"/>: a permutation of the split's training part
+    /// <c>[0, TrainSamples)</c> only, so validation samples never mix into training. Drawn from the seed and the epoch
+    /// number alone, so a resumed run draws the same order.
+    /// </summary>
+    private Tensor TrainingOrder(int epoch)
+    {
+        using var perm = ShuffledOrder(Options.Seed, epoch, Split.TrainSamples);
+        return perm.to(_data.Labels.device);
+    }
+
+    /// <summary>
+    /// The order of the training samples in <paramref name="epoch"/> with <c>--shuffle</c>: a permutation of
+    /// <c>[0, <paramref name="trainSamples"/>)</c> drawn from <paramref name="seed"/> and the epoch number alone.
+    /// </summary>
+    /// <returns>Indices <c>[trainSamples]</c> int64 on the CPU, owned by the caller's dispose scope.</returns>
+    public static Tensor ShuffledOrder(long seed, int epoch, int trainSamples)
+    {
+        using var generator = new Generator(EpochSeed(seed, epoch, 1));
+        return randperm(trainSamples, generator: generator);
+    }
+
+    private ulong EpochSeed(int epoch, int purpose) => EpochSeed(Options.Seed, epoch, purpose);
+
+    /// <summary>A seed for one purpose (1 = order, 2 = augmentation) in one epoch, mixed from the run's seed (SplitMix64's constants).</summary>
+    private static ulong EpochSeed(long seed, int epoch, int purpose)
+    {
+        unchecked
+        {
+            var z = ((ulong)seed * 0x9E3779B97F4A7C15UL) + ((ulong)epoch << 8) + (ulong)purpose;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return (z ^ (z >> 31)) & 0x7FFF_FFFF_FFFF_FFFFUL;
+        }
     }
 
     private void ReportBatch(BatchProgress progress)

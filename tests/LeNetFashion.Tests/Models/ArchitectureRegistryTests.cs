@@ -13,10 +13,22 @@ namespace LeNetFashion.Tests.Models;
 [Collection("Torch")]
 public sealed class ArchitectureRegistryTests : TestBase
 {
-    /// <summary>PyTorch's state-dict keys and parameter count of each architecture; a new architecture must be added here.</summary>
+    /// <summary>
+    /// PyTorch's state-dict keys and parameter count of each architecture; a new architecture must be added here.
+    /// Compared as sets: TorchSharp lists all parameters before the batch-norm buffers, PyTorch module by module.
+    /// </summary>
     private static readonly Dictionary<string, (string[] Keys, long Parameters)> Expected = new()
     {
         ["lenet"] = (["conv.0.weight", "conv.0.bias", "conv.3.weight", "conv.3.bias", "fc.0.weight", "fc.0.bias", "fc.2.weight", "fc.2.bias", "fc.4.weight", "fc.4.bias"], 44_426),
+        ["lenet5"] = (["conv.0.weight", "conv.0.bias", "conv.3.weight", "conv.3.bias", "fc.0.weight", "fc.0.bias", "fc.2.weight", "fc.2.bias", "fc.5.weight", "fc.5.bias"], 61_706),
+        ["bn-cnn"] = (
+            [
+                "features.0.weight", "features.1.weight", "features.1.bias", "features.1.running_mean", "features.1.running_var", "features.1.num_batches_tracked",
+                "features.4.weight", "features.5.weight", "features.5.bias", "features.5.running_mean", "features.5.running_var", "features.5.num_batches_tracked",
+                "features.8.weight", "features.9.weight", "features.9.bias", "features.9.running_mean", "features.9.running_var", "features.9.num_batches_tracked",
+                "classifier.1.weight", "classifier.1.bias",
+            ],
+            83_562),
     };
 
     public static TheoryData<string> Names => [.. Architectures.Names];
@@ -40,7 +52,7 @@ public sealed class ArchitectureRegistryTests : TestBase
     {
         using var model = Architectures.Get(name).Create();
         Assert.True(Expected.ContainsKey(name), $"add the expected state-dict keys of '{name}' to this test");
-        Assert.Equal(Expected[name].Keys, model.state_dict().Keys);
+        Assert.Equal(Expected[name].Keys.Order(StringComparer.Ordinal), model.state_dict().Keys.Order(StringComparer.Ordinal));
         Assert.Equal(Expected[name].Parameters, model.parameters().Sum(p => p.numel()));
     }
 
