@@ -69,6 +69,58 @@ public sealed class Checkpoint(string runDir)
             Directory.Delete(staging, recursive: true);
         }
 
+        try
+        {
+            WriteStaging(staging, model, optimizer, best, state);
+        }
+        catch
+        {
+            // A failed write (a full disk, for one) must not leave a half-written staging folder behind; the previous
+            // checkpoint, untouched so far, stays the one to resume from.
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+
+            throw;
+        }
+
+        var old = Dir + ".old";
+        if (Directory.Exists(old))
+        {
+            Directory.Delete(old, recursive: true);
+        }
+
+        if (Directory.Exists(Dir))
+        {
+            Directory.Move(Dir, old);
+        }
+
+        Directory.Move(staging, Dir);
+        if (Directory.Exists(old))
+        {
+            Directory.Delete(old, recursive: true);
+        }
+    }
+
+    /// <summary>The file being written when <paramref name="e"/> happened, relative to the run folder, when its message names one.</summary>
+    internal static string? FileIn(Exception e, string runDir)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(x.Message, @"'([^']+)'");
+            if (m.Success && Path.IsPathRooted(m.Groups[1].Value))
+            {
+                var relative = Path.GetRelativePath(runDir, m.Groups[1].Value).Replace(RunFiles.CheckpointDir + ".new", RunFiles.CheckpointDir);
+                return relative.Replace('\\', '/');
+            }
+        }
+
+        return null;
+    }
+
+    private void WriteStaging(string staging, nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, IReadOnlyDictionary<string, Tensor>? best, CheckpointState state)
+    {
         Directory.CreateDirectory(staging);
         model.save(Path.Combine(staging, LastModel));
         optimizer.save_state_dict(Path.Combine(staging, OptimizerFile));
@@ -86,22 +138,6 @@ public sealed class Checkpoint(string runDir)
         }
 
         File.WriteAllText(Path.Combine(staging, StateFile), JsonSerializer.Serialize(state, ModelStore.JsonOptions));
-        var old = Dir + ".old";
-        if (Directory.Exists(old))
-        {
-            Directory.Delete(old, recursive: true);
-        }
-
-        if (Directory.Exists(Dir))
-        {
-            Directory.Move(Dir, old);
-        }
-
-        Directory.Move(staging, Dir);
-        if (Directory.Exists(old))
-        {
-            Directory.Delete(old, recursive: true);
-        }
     }
 
     /// <summary>Reads the history of the completed epochs stored in the checkpoint (empty when it has none).</summary>

@@ -16,9 +16,27 @@ namespace LeNetFashion.Runs;
 public sealed class CheckpointCallback(RunFolder folder, Checkpoint checkpoint, BestWeights best, RunConfig config, string dataDir) : TrainerCallback
 {
     /// <inheritdoc />
+    /// <exception cref="IOException">A file cannot be written; for a full disk, one line that says which file and what
+    /// is kept (the previous checkpoint, intact and resumable).</exception>
     public override void OnEpochEnd(Trainer trainer, EpochRecord record)
     {
-        folder.Write(RunFiles.History, path => HistoryCsv.Write(path, trainer.History));
-        checkpoint.Save(trainer.Model, trainer.Optimizer, best.StateDict, new CheckpointState(config, dataDir, trainer.History.Count, best.Epoch));
+        try
+        {
+            folder.Write(RunFiles.History, path => HistoryCsv.Write(path, trainer.History));
+            checkpoint.Save(trainer.Model, trainer.Optimizer, best.StateDict, new CheckpointState(config, dataDir, trainer.History.Count, best.Epoch));
+        }
+        catch (IOException e) when (IsDiskFull(e))
+        {
+            var completed = trainer.History.Count;
+            var file = Checkpoint.FileIn(e, folder.Path) ?? RunFiles.CheckpointDir;
+            var kept = completed > 1
+                ? $"the checkpoint of {(completed == 2 ? "epoch 0" : $"epochs 0–{completed - 2}")} is intact; free some space, then continue with: train --resume {folder.Path}"
+                : "none was saved, so there is nothing to resume; free some space or choose another --output";
+            throw new IOException($"--output {folder.Path}: no space left on device while writing {file}; completed epochs: {completed}, epoch {completed - 1} not saved; {kept}", e);
+        }
     }
+
+    /// <summary>Whether <paramref name="e"/> reports a full disk (ENOSPC 28 on Linux, ERROR_DISK_FULL 112 or ERROR_HANDLE_DISK_FULL 39 on Windows).</summary>
+    public static bool IsDiskFull(IOException e) =>
+        (e.HResult & 0xFFFF) is 28 or 39 or 112 || e.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase);
 }
