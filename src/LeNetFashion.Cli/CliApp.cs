@@ -46,5 +46,6 @@ public static class CliApp
             new EvalCommand(output, error),
             new SummarizeCommand(output, error),
             new PredictCommand(output, error),
+            new ExportCommand(output, error),
         };
 }

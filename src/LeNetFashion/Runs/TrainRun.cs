@@ -85,6 +85,7 @@ public static class TrainRun
         var testSet = FashionMnist.Load(dataDir, DatasetPart.Test);
         CheckBatchSize(config.BatchSize, trainSet.Count, config.Limit);
         var split = BatchSplit.Create(trainSet.Count, config.BatchSize, config.TrainRate);
+        using var init = resumed is null && config.Init is { } initPath ? ModelStore.Load(initPath, config.Architecture).Classifier : null;
 
         using var folder = resumeDir is null ? RunFolder.CreateForTraining(request.Output, request.Overwrite) : RunFolder.OpenForResume(resumeDir);
         TorchRuntime.SetThreads(config.Threads);
@@ -92,6 +93,11 @@ public static class TrainRun
 
         using var train = TensorData.FromDataset(trainSet, device);
         using var classifier = Classifier.Create(architecture, FashionMnist.ClassNames);
+        if (init is not null)
+        {
+            classifier.Model.load_state_dict(init.Model.state_dict());
+        }
+
         classifier.Model.to(device);
         var parameterCount = classifier.Model.parameters().Sum(p => p.numel());
 
