@@ -172,6 +172,7 @@ public static class TrainRun
         folder.Write(RunFiles.ConfusionCsv, path => ConfusionMatrixCsv.Write(path, confusion));
         folder.Write(RunFiles.ConfusionPng, path => Plots.SaveConfusionMatrix(path, confusion, normalized: false, string.Create(CultureInfo.InvariantCulture, $"test set ({confusion.Total:N0} images)")));
         ModelStore.SaveMetadata(folder.PathOf(RunFiles.Model), metadata with { TestAccuracy = confusion.Accuracy });
+        folder.Write(RunFiles.Report, path => HtmlReport.Write(path, folder.Path, "Training run", metadata with { TestAccuracy = confusion.Accuracy }, ClassificationReport.FromConfusionMatrix(confusion)));
         return outcome with { TestAccuracy = confusion.Accuracy, Confusion = confusion, Files = folder.Written };
     }
 
