@@ -4,7 +4,7 @@ using LeNetFashion.Cli.Commands;
 
 namespace LeNetFashion.Cli;
 
-/// <summary>The command line: verbs <c>train</c>, <c>eval</c> and <c>summarize</c> (System.CommandLine, one action class per verb).</summary>
+/// <summary>The command line: verbs <c>train</c>, <c>eval</c>, <c>summarize</c>, <c>predict</c> and <c>export</c> (System.CommandLine, one action class per verb).</summary>
 public static class CliApp
 {
     /// <summary>Parses <paramref name="args"/> and runs the verb.</summary>
@@ -45,5 +45,7 @@ public static class CliApp
             new TrainCommand(output, error, cancellationToken),
             new EvalCommand(output, error),
             new SummarizeCommand(output, error),
+            new PredictCommand(output, error),
+            new ExportCommand(output, error),
         };
 }

@@ -67,6 +67,7 @@ internal sealed class TrainCommand : Command
         HelpName = "run-dir",
     });
 
+    private readonly Option<string?> _init = CommonOptions.NonEmpty(new Option<string?>("--init") { Description = "Start from the weights of this model file (model.dat or .safetensors, e.g. written by PyTorch) instead of a fresh initialisation; its architecture must be --arch.", HelpName = "file" });
     private readonly Option<bool> _verbose = CommonOptions.Verbose();
 
     /// <summary>Creates the command; its action writes to <paramref name="output"/> and <paramref name="error"/>.</summary>
@@ -97,6 +98,7 @@ internal sealed class TrainCommand : Command
         Options.Add(_overwrite);
         Options.Add(_limit);
         Options.Add(_resume);
+        Options.Add(_init);
         Options.Add(_verbose);
         Validators.Add(r =>
         {
@@ -147,6 +149,7 @@ internal sealed class TrainCommand : Command
             Threads = parse.GetValue(_threads),
             Seed = parse.GetValue(_seed),
             Limit = parse.GetValue(_limit),
+            Init = parse.GetValue(_init) is { } init ? Path.GetFullPath(init) : null,
         },
         DataDir = parse.GetValue(_dataDir),
         Output = parse.GetValue(_output),

@@ -77,6 +77,7 @@ public static class EvalRun
         folder.Write(RunFiles.Misclassified, path => WriteMisclassified(path, set, start, predictions, classifier.ClassNames));
         var metrics = EvalMetrics.From(request.Split, confusion, report, Path.GetFullPath(request.Model), dataDir) with { Data = DatasetVerifier.Provenance(set) };
         folder.Write(RunFiles.Metrics, path => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(metrics, ModelStore.JsonOptions) + "\n"));
+        folder.Write(RunFiles.Report, path => HtmlReport.Write(path, folder.Path, $"Evaluation of {request.Model}: {subject}", metadata, report));
         return new EvalRunResult(isVal ? "Validation" : "Test", confusion, report, folder.Path, count, folder.Written) { Notes = DatasetVerifier.Notes(set) };
     }
 

@@ -70,7 +70,7 @@ public static class ModelStore
         return metadata;
     }
 
-    /// <summary>Loads a model: reads its metadata, rebuilds the architecture and loads the weights.</summary>
+    /// <summary>Loads a model: reads its metadata, rebuilds the architecture and loads the weights; a <c>.safetensors</c> file is read by <see cref="SafetensorsFile.Load"/>.</summary>
     /// <param name="modelPath">The weights file.</param>
     /// <param name="expectedArchitecture">When set, refuse a model of any other architecture.</param>
     /// <returns>The classifier (on the CPU, in eval mode; the caller disposes it) and the metadata.</returns>
@@ -78,6 +78,11 @@ public static class ModelStore
     /// that do not fit the architecture.</exception>
     public static (Classifier Classifier, ModelMetadata Metadata) Load(string modelPath, string? expectedArchitecture = null)
     {
+        if (SafetensorsFile.IsSafetensors(modelPath))
+        {
+            return SafetensorsFile.Load(modelPath, expectedArchitecture);
+        }
+
         var metadata = LoadMetadata(modelPath);
         if (expectedArchitecture is not null && metadata.Architecture != expectedArchitecture)
         {

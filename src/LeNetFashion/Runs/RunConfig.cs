@@ -65,6 +65,9 @@ public sealed record RunConfig
     /// <summary>Seed of the torch generator (weight initialisation); null before resolution = draw one.</summary>
     public long? Seed { get; init; }
 
+    /// <summary>Model file whose weights start the training (<c>--init</c>, e.g. a <c>.safetensors</c> file; full path), or null for a fresh initialisation.</summary>
+    public string? Init { get; init; }
+
     /// <summary>Only the first N training images are used, or null for all.</summary>
     public int? Limit { get; init; }
 

@@ -33,6 +33,9 @@ public static class RunFiles
     /// <summary>Machine-readable evaluation results (eval).</summary>
     public const string Metrics = "metrics.json";
 
+    /// <summary>Self-contained HTML page of the folder's results (train and eval).</summary>
+    public const string Report = "report.html";
+
     /// <summary>Folder of the resumable checkpoint of the last completed epoch.</summary>
     public const string CheckpointDir = "checkpoint";
 
@@ -42,7 +45,7 @@ public static class RunFiles
     /// <summary>Every file the tool writes into a run or eval folder, in the order "Wrote …" lines list them.</summary>
     public static IReadOnlyList<string> Files { get; } =
     [
-        Model, ModelJson, History, Curves, Samples, ConfusionCsv, ConfusionPng, ConfusionNormalizedPng, Misclassified, Metrics,
+        Model, ModelJson, History, Curves, Samples, ConfusionCsv, ConfusionPng, ConfusionNormalizedPng, Misclassified, Metrics, Report,
     ];
 
     /// <summary>Sub-folders the tool writes into a run folder: the checkpoint, its staging copies and the default eval folders.</summary>

@@ -90,6 +90,7 @@ public static class TrainRun
         var preprocessing = config.Normalize
             ? Preprocessing.Standardize(trainSet.Pixels.AsSpan(0, split.TrainSamples * trainSet.Height * trainSet.Width))
             : Preprocessing.ToTensor;
+        using var init = resumed is null && config.Init is { } initPath ? ModelStore.Load(initPath, config.Architecture).Classifier : null;
 
         using var folder = resumeDir is null ? RunFolder.CreateForTraining(request.Output, request.Overwrite) : RunFolder.OpenForResume(resumeDir);
         TorchRuntime.SetThreads(config.Threads);
@@ -97,6 +98,11 @@ public static class TrainRun
 
         using var train = TensorData.FromDataset(trainSet, device);
         using var classifier = Classifier.Create(architecture, dataset.ClassNames, preprocessing);
+        if (init is not null)
+        {
+            classifier.Model.load_state_dict(init.Model.state_dict());
+        }
+
         classifier.Model.to(device);
         var parameterCount = classifier.Model.parameters().Sum(p => p.numel());
 
@@ -188,6 +194,7 @@ public static class TrainRun
         folder.Write(RunFiles.ConfusionCsv, path => ConfusionMatrixCsv.Write(path, confusion));
         folder.Write(RunFiles.ConfusionPng, path => Plots.SaveConfusionMatrix(path, confusion, normalized: false, string.Create(CultureInfo.InvariantCulture, $"test set ({confusion.Total:N0} images)")));
         ModelStore.SaveMetadata(folder.PathOf(RunFiles.Model), metadata with { TestAccuracy = confusion.Accuracy });
+        folder.Write(RunFiles.Report, path => HtmlReport.Write(path, folder.Path, "Training run", metadata with { TestAccuracy = confusion.Accuracy }, ClassificationReport.FromConfusionMatrix(confusion)));
         return outcome with { TestAccuracy = confusion.Accuracy, Confusion = confusion, Files = folder.Written };
     }
 

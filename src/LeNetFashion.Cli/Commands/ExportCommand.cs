@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Globalization;
+using LeNetFashion.Runs;
+using LeNetFashion.Runtime;
+
+namespace LeNetFashion.Cli.Commands;
+
+/// <summary>The <c>export</c> verb: writes a saved model's weights in a format other tools read (safetensors, for PyTorch).</summary>
+internal sealed class ExportCommand : Command
+{
+    private readonly Option<string> _model = new("--model", "-m")
+    {
+        Description = "Model file: model.dat written by train (model.json beside it) or a .safetensors file.",
+        Required = true,
+        HelpName = "file",
+    };
+
+    private readonly EnumOption<ExportFormat> _format = new(
+        "--format", "safetensors: float32 weights under PyTorch's state-dict keys, with architecture, class names and preprocessing in the file's __metadata__.", ExportFormat.Safetensors);
+
+    private readonly Option<string> _out = CommonOptions.NonEmpty(new Option<string>("--out", "-o")
+    {
+        Description = "File to write (replaced atomically when it exists).",
+        Required = true,
+        HelpName = "path",
+    });
+
+    private readonly Option<bool> _verbose = CommonOptions.Verbose();
+
+    /// <summary>Creates the command; its action writes to <paramref name="output"/> and <paramref name="error"/>.</summary>
+    public ExportCommand(TextWriter output, TextWriter error)
+        : base("export", "Write a saved model's weights as a safetensors file that PyTorch loads with load_state_dict(strict=True).")
+    {
+        Options.Add(_model);
+        Options.Add(_format);
+        Options.Add(_out);
+        Options.Add(_verbose);
+        Action = new ExportAction(this, output, error, _verbose);
+    }
+
+    private sealed class ExportAction(ExportCommand command, TextWriter output, TextWriter error, Option<bool> verbose) : VerbAction(output, error, verbose)
+    {
+        protected override int Run(ParseResult parse)
+        {
+            TorchRuntime.EnsureLoaded();
+            var path = parse.GetValue(command._out)!;
+            if (Directory.Exists(path))
+            {
+                throw new IOException($"--out {path}: is a folder; expected a file name such as model.safetensors");
+            }
+
+            var (classifier, _) = ModelStore.Load(parse.GetValue(command._model)!);
+            using var _ = classifier;
+            SafetensorsFile.Save(path, classifier);
+            var parameters = classifier.Model.parameters().Sum(p => p.numel());
+            var tensors = classifier.Model.state_dict().Count;
+            Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {Path.GetFullPath(path)}: {tensors} tensors, {parameters:N0} float32 parameters, architecture {classifier.Architecture.Name}"));
+            return ExitCodes.Success;
+        }
+    }
+}

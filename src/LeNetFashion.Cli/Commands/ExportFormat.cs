@@ -1,0 +1,8 @@
+namespace LeNetFashion.Cli.Commands;
+
+/// <summary>File formats <c>export</c> writes.</summary>
+internal enum ExportFormat
+{
+    /// <summary>safetensors with PyTorch's state-dict keys and the model's metadata (<see cref="Runs.SafetensorsFile"/>).</summary>
+    Safetensors,
+}

@@ -1,0 +1,253 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LeNetFashion.Data;
+using LeNetFashion.IO;
+using LeNetFashion.Models;
+using TorchSharp.PyBridge;
+
+namespace LeNetFashion.Runs;
+
+/// <summary>
+/// Models as safetensors files (https://huggingface.co/docs/safetensors: an 8-byte little-endian header length, a
+/// JSON header mapping each tensor name to its dtype, shape and byte offsets, optionally a <c>__metadata__</c> object of
+/// string values, then the raw little-endian data). The tensors are written and read by TorchSharp.PyBridge
+/// (<c>save_safetensors</c>/<c>load_safetensors</c>) under PyTorch's state-dict keys (<c>conv.0.weight</c> …
+/// <c>fc.4.bias</c> for <c>lenet</c>), float32, contiguous, so PyTorch's <c>load_state_dict(strict=True)</c> takes them.
+/// PyBridge cannot write a metadata block, so <see cref="Save"/> inserts one into the header PyBridge wrote, leaving the
+/// tensor data bytes untouched (the offsets are relative to the end of the header).
+/// </summary>
+/// <remarks>
+/// Metadata keys written: <c>format</c> (<see cref="ModelMetadata.CurrentFormat"/>), <c>architecture</c>,
+/// <c>class_names</c> (a JSON array), <c>input_shape</c> (JSON array <c>[C, H, W]</c>) and <c>preprocessing</c> (JSON
+/// <c>{"mean": …, "std": …}</c>, nulls when the model scales to [0, 1] only). A file without metadata (as PyTorch's
+/// <c>safetensors.torch.save_file</c> writes by default) is read as the registered architecture whose state-dict keys and
+/// shapes it matches exactly, with Fashion-MNIST's class names and <see cref="Preprocessing.ToTensor"/>.
+/// </remarks>
+public static class SafetensorsFile
+{
+    /// <summary>File extension that selects this format in <see cref="ModelStore.Load"/>.</summary>
+    public const string Extension = ".safetensors";
+
+    /// <summary>Key of the metadata object in the header (fixed by the format).</summary>
+    public const string MetadataKey = "__metadata__";
+
+    /// <summary>Largest header accepted, in bytes (the reference implementation's limit is 100 MB).</summary>
+    public const long MaxHeaderBytes = 100_000_000;
+
+    /// <summary>Whether <paramref name="path"/> names a safetensors file (by its extension, case-insensitive).</summary>
+    public static bool IsSafetensors(string path) => path.EndsWith(Extension, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Writes the model's weights and metadata as a safetensors file, atomically.</summary>
+    /// <param name="path">Destination.</param>
+    /// <param name="classifier">The model (any device; written as float32).</param>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void Save(string path, Classifier classifier)
+    {
+        using var stream = new MemoryStream();
+        classifier.Model.save_safetensors(stream, leaveOpen: true);
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = ModelMetadata.CurrentFormat,
+            ["architecture"] = classifier.Architecture.Name,
+            ["class_names"] = JsonSerializer.Serialize(classifier.ClassNames, CompactJson),
+            ["input_shape"] = JsonSerializer.Serialize(classifier.Architecture.InputShape, CompactJson),
+            ["preprocessing"] = JsonSerializer.Serialize(classifier.Preprocessing, CompactJson),
+        };
+        AtomicFile.WriteAllBytes(path, WithMetadata(stream.ToArray(), metadata));
+    }
+
+    /// <summary>Reads the header of a safetensors file.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>Each tensor's dtype (<c>F32</c>…), shape and data offsets, by name, in file order, and the metadata (empty when none).</returns>
+    /// <exception cref="ModelFileException">Missing file, or not a valid safetensors header.</exception>
+    public static (IReadOnlyDictionary<string, (string Dtype, long[] Shape, long[] Offsets)> Tensors, IReadOnlyDictionary<string, string> Metadata) ReadHeader(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ModelFileException($"{path}: model file not found");
+        }
+
+        try
+        {
+            using var file = File.OpenRead(path);
+            Span<byte> prefix = stackalloc byte[8];
+            if (file.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) < 8)
+            {
+                throw Bad(path, $"{file.Length} byte(s), too short for the 8-byte header length");
+            }
+
+            var length = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+            if (length > (ulong)Math.Min(MaxHeaderBytes, file.Length - 8))
+            {
+                throw Bad(path, string.Create(CultureInfo.InvariantCulture, $"header length {length} does not fit the {file.Length:N0}-byte file"));
+            }
+
+            var json = new byte[length];
+            file.ReadExactly(json);
+            var root = JsonNode.Parse(json) as JsonObject ?? throw Bad(path, "the header is not a JSON object");
+            var dataLength = file.Length - 8 - (long)length;
+            var tensors = new Dictionary<string, (string, long[], long[])>(StringComparer.Ordinal);
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, value) in root)
+            {
+                if (key == MetadataKey)
+                {
+                    foreach (var (k, v) in value as JsonObject ?? throw Bad(path, "__metadata__ is not an object"))
+                    {
+                        metadata[k] = v?.GetValue<string>() ?? "";
+                    }
+
+                    continue;
+                }
+
+                var dtype = value?["dtype"]?.GetValue<string>();
+                var shape = value?["shape"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray();
+                var offsets = value?["data_offsets"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray();
+                if (dtype is null || shape is null || offsets is not [var begin, var end] || begin < 0 || end < begin || end > dataLength)
+                {
+                    throw Bad(path, $"tensor '{key}' has no valid dtype, shape and data_offsets within the file");
+                }
+
+                tensors[key] = (dtype, shape, offsets);
+            }
+
+            return (tensors, metadata);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or EndOfStreamException)
+        {
+            throw Bad(path, $"the header is not valid JSON of the expected shape ({e.Message})", e);
+        }
+    }
+
+    /// <summary>Loads a model from a safetensors file (the metadata from its header, the tensors through PyBridge).</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="expectedArchitecture">When set, refuse a model of any other architecture.</param>
+    /// <returns>The classifier (on the CPU, in eval mode; the caller disposes it) and metadata built from the header.</returns>
+    /// <exception cref="ModelFileException">Missing or damaged file, tensors that are not float32, an unknown architecture,
+    /// keys or shapes that match no registered architecture, or malformed metadata.</exception>
+    public static (Classifier Classifier, ModelMetadata Metadata) Load(string path, string? expectedArchitecture = null)
+    {
+        var (tensors, meta) = ReadHeader(path);
+        if (tensors.FirstOrDefault(t => t.Value.Dtype != "F32") is { Key: not null } other)
+        {
+            throw new ModelFileException($"{path}: tensor '{other.Key}' is {other.Value.Dtype}; expected F32 (float32) weights");
+        }
+
+        Architecture architecture;
+        if (meta.TryGetValue("architecture", out var name))
+        {
+            if (!Architectures.TryGet(name, out architecture))
+            {
+                throw new ModelFileException($"{path}: architecture '{name}' is not one this tool knows ({string.Join(", ", Architectures.Names)})");
+            }
+        }
+        else
+        {
+            var matching = Architectures.All.Where(a => Matches(a, tensors)).ToList();
+            if (matching.Count != 1)
+            {
+                throw new ModelFileException(
+                    $"{path}: no architecture metadata, and its {tensors.Count} tensors ({string.Join(", ", tensors.Keys.Take(3))}…) match {(matching.Count == 0 ? "no" : "more than one")} registered architecture's state dict ({string.Join(", ", Architectures.Names)})");
+            }
+
+            architecture = matching[0];
+        }
+
+        if (expectedArchitecture is not null && architecture.Name != expectedArchitecture)
+        {
+            throw new ModelFileException($"{path}: architecture '{architecture.Name}', expected '{expectedArchitecture}'");
+        }
+
+        IReadOnlyList<string> classNames;
+        Preprocessing preprocessing;
+        try
+        {
+            classNames = meta.TryGetValue("class_names", out var names) ? JsonSerializer.Deserialize<string[]>(names)! : FashionMnist.ClassNames;
+            preprocessing = meta.TryGetValue("preprocessing", out var p) ? JsonSerializer.Deserialize<Preprocessing>(p, CompactJson)! : Preprocessing.ToTensor;
+        }
+        catch (JsonException e)
+        {
+            throw Bad(path, $"malformed metadata ({e.Message})", e);
+        }
+
+        if (classNames.Count != architecture.ClassCount)
+        {
+            throw new ModelFileException($"{path}: {classNames.Count} class names, but '{architecture.Name}' has {architecture.ClassCount} outputs");
+        }
+
+        var model = architecture.Create();
+        try
+        {
+            model.load_safetensors(path, strict: true);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            model.Dispose();
+            throw new ModelFileException($"{path}: its tensors do not fit the '{architecture.Name}' state dict ({FirstLine(e.Message)}); expected the keys {string.Join(", ", StateDictShapes(architecture).Keys)}", e);
+        }
+
+        model.eval();
+        var metadata = new ModelMetadata
+        {
+            Architecture = architecture.Name,
+            ClassNames = classNames,
+            InputShape = architecture.InputShape,
+            Preprocessing = preprocessing,
+        };
+        return (new Classifier(model, architecture, classNames, preprocessing), metadata);
+    }
+
+    /// <summary>State-dict key → shape of a fresh instance of <paramref name="architecture"/>.</summary>
+    public static IReadOnlyDictionary<string, long[]> StateDictShapes(Architecture architecture)
+    {
+        using var model = architecture.Create();
+        return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape, StringComparer.Ordinal);
+    }
+
+    // Compact, and without escaping quotes and non-ASCII letters as \uXXXX: the header stays readable (it is not HTML).
+    private static readonly JsonSerializerOptions CompactJson = new(ModelStore.JsonOptions) { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static bool Matches(Architecture a, IReadOnlyDictionary<string, (string Dtype, long[] Shape, long[] Offsets)> tensors)
+    {
+        var shapes = StateDictShapes(a);
+        return shapes.Count == tensors.Count && shapes.All(s => tensors.TryGetValue(s.Key, out var t) && t.Shape.SequenceEqual(s.Value));
+    }
+
+    /// <summary>Rebuilds a safetensors file with <paramref name="metadata"/> in its header; the data bytes are copied unchanged.</summary>
+    private static byte[] WithMetadata(byte[] file, IReadOnlyDictionary<string, string> metadata)
+    {
+        var length = checked((int)BinaryPrimitives.ReadUInt64LittleEndian(file));
+        var header = JsonNode.Parse(file.AsSpan(8, length))!.AsObject();
+        var rebuilt = new JsonObject { [MetadataKey] = new JsonObject(metadata.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))) };
+        foreach (var (key, value) in header)
+        {
+            if (key != MetadataKey)
+            {
+                rebuilt[key] = value?.DeepClone();
+            }
+        }
+
+        // Pad the header with spaces to a multiple of 8 bytes, as the reference implementation does, so the data stays aligned.
+        var json = Encoding.UTF8.GetBytes(rebuilt.ToJsonString(CompactJson));
+        var padded = (json.Length + 7) / 8 * 8;
+        var result = new byte[8 + padded + (file.Length - 8 - length)];
+        BinaryPrimitives.WriteUInt64LittleEndian(result, (ulong)padded);
+        result.AsSpan(8, padded).Fill((byte)' ');
+        json.CopyTo(result, 8);
+        file.AsSpan(8 + length).CopyTo(result.AsSpan(8 + padded));
+        return result;
+    }
+
+    private static ModelFileException Bad(string path, string what, Exception? inner = null) =>
+        new($"{path}: not a valid safetensors file: {what}", inner);
+
+    private static string FirstLine(string s)
+    {
+        var i = s.IndexOfAny(['\r', '\n']);
+        return i < 0 ? s : s[..i];
+    }
+}

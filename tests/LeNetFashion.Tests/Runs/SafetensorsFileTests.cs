@@ -1,0 +1,161 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json.Nodes;
+using LeNetFashion.Data;
+using LeNetFashion.Models;
+using LeNetFashion.Runs;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace LeNetFashion.Tests.Runs;
+
+/// <summary>safetensors export and import: bitwise round trip, PyTorch's key names for every architecture, files without metadata, bad files.</summary>
+[Collection("Torch")]
+public sealed class SafetensorsFileTests : TestBase
+{
+    private static Classifier Fresh(Architecture a, int seed = 7)
+    {
+        manual_seed(seed);
+        return Classifier.Create(a, [.. Enumerable.Range(0, a.ClassCount).Select(i => $"class {i}")], new Preprocessing(0.25, 0.5));
+    }
+
+    /// <summary>Rewrites a safetensors file with its header changed by <paramref name="edit"/> (the tests' own minimal writer).</summary>
+    private static void EditHeader(string path, Action<JsonObject> edit)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var n = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        var header = JsonNode.Parse(bytes.AsSpan(8, n))!.AsObject();
+        edit(header);
+        var json = Encoding.UTF8.GetBytes(header.ToJsonString());
+        var prefix = new byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)json.Length);
+        File.WriteAllBytes(path, [.. prefix, .. json, .. bytes.AsSpan(8 + n).ToArray()]);
+    }
+
+    [Fact]
+    public void Export_then_import_gives_bitwise_identical_tensors_class_names_and_preprocessing()
+    {
+        using var original = Fresh(Architectures.LeNet);
+        var path = TempFile("m.safetensors");
+
+        SafetensorsFile.Save(path, original);
+        var (loaded, metadata) = ModelStore.Load(path);
+        using var _ = loaded;
+
+        var a = original.Model.state_dict();
+        var b = loaded.Model.state_dict();
+        Assert.Equal(a.Keys, b.Keys);
+        Assert.All(a.Keys, k => Assert.Equal(a[k].bytes.ToArray(), b[k].bytes.ToArray()));
+        Assert.Equal(original.ClassNames, loaded.ClassNames);
+        Assert.Equal(new Preprocessing(0.25, 0.5), loaded.Preprocessing);
+        Assert.Equal("lenet", metadata.Architecture);
+    }
+
+    [Fact]
+    public void The_header_has_PyTorch_state_dict_keys_float32_contiguous_data_and_the_metadata_block()
+    {
+        using var c = Fresh(Architectures.LeNet);
+        var path = TempFile("m.safetensors");
+        SafetensorsFile.Save(path, c);
+
+        var (tensors, metadata) = SafetensorsFile.ReadHeader(path);
+
+        Assert.Equal(
+            ["conv.0.weight", "conv.0.bias", "conv.3.weight", "conv.3.bias", "fc.0.weight", "fc.0.bias", "fc.2.weight", "fc.2.bias", "fc.4.weight", "fc.4.bias"],
+            tensors.Keys);
+        Assert.Equal([120L, 256], tensors["fc.0.weight"].Shape);
+        Assert.All(tensors.Values, t => Assert.Equal("F32", t.Dtype));
+        var end = 0L;
+        foreach (var t in tensors.Values)
+        {
+            Assert.Equal(end, t.Offsets[0]);
+            Assert.Equal(t.Shape.Aggregate(4L, (x, y) => x * y), t.Offsets[1] - t.Offsets[0]);
+            end = t.Offsets[1];
+        }
+
+        Assert.Equal(44_426 * 4, end);
+        Assert.Equal("lenet", metadata["architecture"]);
+        Assert.Equal("[\"class 0\",\"class 1\",\"class 2\",\"class 3\",\"class 4\",\"class 5\",\"class 6\",\"class 7\",\"class 8\",\"class 9\"]", metadata["class_names"]);
+        Assert.Equal("{\"mean\":0.25,\"std\":0.5}", metadata["preprocessing"]);
+        Assert.Equal("[1,28,28]", metadata["input_shape"]);
+        Assert.Equal(0UL, BinaryPrimitives.ReadUInt64LittleEndian(File.ReadAllBytes(path)) % 8);
+    }
+
+    [Fact]
+    public void Every_architecture_exports_its_own_state_dict_keys_and_shapes()
+    {
+        foreach (var architecture in Architectures.All)
+        {
+            using var c = Fresh(architecture);
+            var path = TempFile(architecture.Name + ".safetensors");
+            SafetensorsFile.Save(path, c);
+
+            var (tensors, _) = SafetensorsFile.ReadHeader(path);
+
+            var expected = c.Model.state_dict();
+            Assert.Equal(expected.Keys, tensors.Keys);
+            Assert.All(expected, kv => Assert.Equal(kv.Value.shape, tensors[kv.Key].Shape));
+        }
+    }
+
+    [Fact]
+    public void A_file_without_metadata_as_PyTorch_writes_it_loads_as_the_matching_architecture_with_Fashion_MNIST_names()
+    {
+        using var c = Fresh(Architectures.LeNet);
+        var path = TempFile("pytorch.safetensors");
+        SafetensorsFile.Save(path, c);
+        EditHeader(path, h => h.Remove(SafetensorsFile.MetadataKey));
+
+        var (loaded, metadata) = ModelStore.Load(path);
+        using var _ = loaded;
+
+        Assert.Equal("lenet", loaded.Architecture.Name);
+        Assert.Equal(FashionMnist.ClassNames, loaded.ClassNames);
+        Assert.Equal(Preprocessing.ToTensor, loaded.Preprocessing);
+        Assert.Null(metadata.Options);
+        Assert.Equal(c.Model.state_dict()["fc.4.bias"].bytes.ToArray(), loaded.Model.state_dict()["fc.4.bias"].bytes.ToArray());
+    }
+
+    [Fact]
+    public void Tensors_that_are_not_float32_are_refused_with_one_line()
+    {
+        using var c = Fresh(Architectures.LeNet);
+        var path = TempFile("f16.safetensors");
+        SafetensorsFile.Save(path, c);
+        EditHeader(path, h => h["fc.4.bias"]!["dtype"] = "F16");
+
+        var e = Assert.Throws<ModelFileException>(() => ModelStore.Load(path));
+
+        Assert.Equal($"{path}: tensor 'fc.4.bias' is F16; expected F32 (float32) weights", e.Message);
+    }
+
+    [Fact]
+    public void A_file_whose_keys_match_no_architecture_is_refused_naming_the_keys()
+    {
+        using var c = Fresh(Architectures.LeNet);
+        var path = TempFile("other.safetensors");
+        SafetensorsFile.Save(path, c);
+        EditHeader(path, h =>
+        {
+            h.Remove(SafetensorsFile.MetadataKey);
+            var t = h["fc.4.bias"]!.DeepClone();
+            h.Remove("fc.4.bias");
+            h["head.bias"] = t;
+        });
+
+        var e = Assert.Throws<ModelFileException>(() => ModelStore.Load(path));
+
+        Assert.Equal($"{path}: no architecture metadata, and its 10 tensors (conv.0.weight, conv.0.bias, conv.3.weight…) match no registered architecture's state dict ({string.Join(", ", LeNetFashion.Models.Architectures.Names)})", e.Message);
+    }
+
+    [Fact]
+    public void A_truncated_file_is_refused_as_not_a_valid_safetensors_file()
+    {
+        var path = TempFile("cut.safetensors");
+        File.WriteAllBytes(path, [0x40, 0, 0, 0, 0, 0, 0, 0, (byte)'{']);
+
+        var e = Assert.Throws<ModelFileException>(() => ModelStore.Load(path));
+
+        Assert.Equal($"{path}: not a valid safetensors file: header length 64 does not fit the 9-byte file", e.Message);
+    }
+}
