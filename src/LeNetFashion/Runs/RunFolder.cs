@@ -23,7 +23,7 @@ public sealed class RunFolder : IDisposable
 
     /// <summary>Files written through this object, in <see cref="RunFiles.Files"/> order (others after, by name).</summary>
     public IReadOnlyList<string> Written =>
-        _written.OrderBy(f => RunFiles.Files.Contains(f) ? RunFiles.Files.ToList().IndexOf(f) : int.MaxValue).ThenBy(f => f, StringComparer.Ordinal).ToList();
+        _written.OrderBy(Rank).ThenBy(f => f, StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// Creates the folder of a new training run, checks that it is writable and locks it, before any training.
@@ -83,6 +83,20 @@ public sealed class RunFolder : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _lock?.Dispose();
+
+    /// <summary>Position of <paramref name="file"/> in <see cref="RunFiles.Files"/>, or past its end for other files.</summary>
+    private static int Rank(string file)
+    {
+        for (var i = 0; i < RunFiles.Files.Count; i++)
+        {
+            if (RunFiles.Files[i] == file)
+            {
+                return i;
+            }
+        }
+
+        return int.MaxValue;
+    }
 
     private static string Prepare(string? output, bool overwrite)
     {
