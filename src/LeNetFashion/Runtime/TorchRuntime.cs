@@ -21,6 +21,7 @@ public static class TorchRuntime
             throw new TorchLoadException(GlibcxxMessage);
         }
 
+        NativeAllocator.Tune();
         try
         {
             using var t = torch.zeros(1);
