@@ -50,6 +50,9 @@ public sealed record ModelMetadata
     /// <summary>The data files read (training and test images and labels): file used, SHA-256 of the decompressed content, and whether it matches the published file.</summary>
     public IReadOnlyList<Data.DataProvenance>? Data { get; init; }
 
+    /// <summary>Startup, test-evaluation time and peak memory of the training run; null for files written before it existed or not written by <c>train</c>.</summary>
+    public RunTiming? Timing { get; init; }
+
     /// <summary>Versions of the tool, TorchSharp and .NET.</summary>
     public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
 

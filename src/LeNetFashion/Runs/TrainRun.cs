@@ -135,6 +135,8 @@ public static class TrainRun
             callbacks.Add(new EarlyStopping(patience));
         }
 
+        var clock = new FirstBatchClock();
+        callbacks.Add(clock);
         callbacks.Add(reporter);
         var trainer = new Trainer(classifier, train, split, config.Epochs, optimizer, scheduler, callbacks, config.TrainerOptions());
         if (resumed is not null)
@@ -189,13 +191,26 @@ public static class TrainRun
         }
 
         using var testData = TensorData.FromDataset(testSet, device);
+        var testWatch = System.Diagnostics.Stopwatch.StartNew();
         var predictions = Evaluator.Predict(classifier, testData, 0, testData.Count, Evaluator.DefaultBatchSize);
+        testWatch.Stop();
+        metadata = metadata with { Timing = new RunTiming(clock.Seconds, testWatch.Elapsed.TotalSeconds, testData.Count, RunTiming.PeakResidentBytesNow()) };
         var confusion = ConfusionMatrix.FromPredictions(classifier.ClassNames, predictions.Labels, predictions.Predictions);
         folder.Write(RunFiles.ConfusionCsv, path => ConfusionMatrixCsv.Write(path, confusion));
         folder.Write(RunFiles.ConfusionPng, path => Plots.SaveConfusionMatrix(path, confusion, normalized: false, string.Create(CultureInfo.InvariantCulture, $"test set ({confusion.Total:N0} images)")));
         ModelStore.SaveMetadata(folder.PathOf(RunFiles.Model), metadata with { TestAccuracy = confusion.Accuracy });
         folder.Write(RunFiles.Report, path => HtmlReport.Write(path, folder.Path, "Training run", metadata with { TestAccuracy = confusion.Accuracy }, ClassificationReport.FromConfusionMatrix(confusion)));
         return outcome with { TestAccuracy = confusion.Accuracy, Confusion = confusion, Files = folder.Written };
+    }
+
+    /// <summary>Notes the seconds from process start to the start of the first training batch of this invocation.</summary>
+    private sealed class FirstBatchClock : TrainerCallback
+    {
+        /// <summary>Seconds from process start to <see cref="OnTrainStart"/>, or null.</summary>
+        public double? Seconds { get; private set; }
+
+        /// <inheritdoc/>
+        public override void OnTrainStart(Trainer trainer) => Seconds ??= RunTiming.SecondsSinceProcessStart();
     }
 
     /// <summary>Lower-case device name for messages and JSON: <c>cpu</c> or <c>cuda</c>.</summary>
