@@ -6,7 +6,7 @@ namespace LeNetFashion.Models;
 
 /// <summary>
 /// The tutorial's LeNet for 28 × 28 grayscale images: <c>conv</c> = Conv2d(1, 6, 5), Sigmoid, MaxPool2d(2, 2),
-/// Conv2d(6, 16, 5), Sigmoid, MaxPool2d(2, 2); flatten; <c>fc</c> = Linear(256, 120), Sigmoid, Linear(120, 84),
+/// Conv2d(6, 16, 5), Sigmoid, MaxPool2d(2, 2) (<see cref="Layers.MaxPool2d"/>); flatten; <c>fc</c> = Linear(256, 120), Sigmoid, Linear(120, 84),
 /// Sigmoid, Linear(84, 10). 44,426 parameters. Input <c>[N, 1, 28, 28]</c> float32, output logits <c>[N, 10]</c>.
 /// </summary>
 /// <remarks>
@@ -31,10 +31,10 @@ public sealed class LeNet : Module<Tensor, Tensor>
         conv = Sequential(
             Conv2d(1, 6, 5),
             Sigmoid(),
-            MaxPool2d(2, 2),
+            new Layers.MaxPool2d(),
             Conv2d(6, 16, 5),
             Sigmoid(),
-            MaxPool2d(2, 2));
+            new Layers.MaxPool2d());
         fc = Sequential(
             Linear(16 * 4 * 4, 120),
             Sigmoid(),
