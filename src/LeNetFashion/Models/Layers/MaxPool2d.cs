@@ -3,19 +3,29 @@ using static TorchSharp.torch;
 namespace LeNetFashion.Models.Layers;
 
 /// <summary>
-/// 2 × 2 max pooling with stride 2 (PyTorch's <c>nn.MaxPool2d(2, 2)</c>), with a faster path for passes
-/// without gradients (validation, test, <c>eval</c>, <c>predict</c>).
+/// 2 × 2 max pooling with stride 2 (PyTorch's <c>nn.MaxPool2d(2, 2)</c>) with a vectorised CPU kernel,
+/// giving bitwise the values and gradients of LibTorch's <c>max_pool2d</c>.
 /// </summary>
 /// <remarks>
-/// LibTorch's CPU max-pool forward for NCHW float tensors is a scalar loop that also records the argmax
-/// index for the backward pass; for the tutorial's LeNet it is the slowest layer of the forward pass
-/// (<c>../shared/notes/performance-findings.md</c>). Without gradients no index is needed, and the same
-/// values come from two element-wise maxima over strided views (rows, then columns), which LibTorch
-/// vectorises. Maximum is exact and propagates NaN as max pooling does, so the output is bitwise equal to
-/// LibTorch's (tested), except that a NaN, or a maximum that is zero of both signs, may come out with the
-/// other sign bit. Neither occurs in the tutorial's LeNet, whose pooled inputs are sigmoid outputs (never -0). With gradients enabled, or for odd heights or widths, it calls LibTorch's
+/// <para>
+/// LibTorch's CPU max-pool forward for NCHW float tensors is a branchy scalar loop; for the tutorial's LeNet
+/// it is the slowest layer of the forward pass, about a quarter of a training batch
+/// (<c>../shared/notes/performance-findings.md</c>). <see cref="MaxPool2x2Kernel"/> finds each window's element
+/// with 256-bit vector comparisons, choosing exactly the element LibTorch chooses (first maximum in row-major
+/// order; NaN wins).
+/// </para>
+/// <para>
+/// Without gradients the kernel writes the pooled values directly. With gradients it writes each window's index,
+/// and the output is <c>input.view(N, C, H × W).gather(2, indices)</c>: LibTorch's autograd then differentiates
+/// the gather (its backward adds each output gradient at its index, as max pooling's backward does), so no managed
+/// callback runs in the backward pass. Windows do not overlap, so every input element receives at most one
+/// gradient and the sums are exact.
+/// </para>
+/// <para>
+/// Inputs that are not contiguous float32 CPU tensors <c>[N, C, H, W]</c> with even H and W go to LibTorch's
 /// <c>max_pool2d</c>. The class is named as PyTorch's so that summaries show <c>MaxPool2d</c>; it has no
 /// parameters, so state-dict keys are unaffected.
+/// </para>
 /// </remarks>
 public sealed class MaxPool2d : TorchSharp.torch.nn.Module<Tensor, Tensor>
 {
@@ -30,19 +40,36 @@ public sealed class MaxPool2d : TorchSharp.torch.nn.Module<Tensor, Tensor>
     /// <returns>The maximum of each 2 × 2 window, <c>[N, C, H / 2, W / 2]</c>.</returns>
     public override Tensor forward(Tensor input)
     {
-        if (is_grad_enabled() || input.dim() != 4 || input.shape[2] % 2 != 0 || input.shape[3] % 2 != 0 || !input.is_contiguous())
+        if (input.dim() != 4 || input.dtype != ScalarType.Float32 || input.device_type != TorchSharp.DeviceType.CPU
+            || input.shape[2] % 2 != 0 || input.shape[3] % 2 != 0 || !input.is_contiguous())
         {
             return nn.functional.max_pool2d(input, 2, 2);
         }
 
-        var (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3]);
-        using var rows = input.view(n, c, h / 2, 2, w);
-        using var top = rows.select(3, 0);
-        using var bottom = rows.select(3, 1);
-        using var rowMax = top.maximum(bottom);
-        using var cols = rowMax.view(n, c, h / 2, w / 2, 2);
-        using var left = cols.select(4, 0);
-        using var right = cols.select(4, 1);
-        return left.maximum(right);
+        var (n, c, h, w) = (input.shape[0], input.shape[1], (int)input.shape[2], (int)input.shape[3]);
+        if (!is_grad_enabled() || !input.requires_grad)
+        {
+            var output = empty([n, c, h / 2, w / 2], ScalarType.Float32);
+            unsafe
+            {
+                using var source = input.storage<float>();
+                using var target = output.storage<float>();
+                MaxPool2x2Kernel.Run((float*)source.data_ptr() + input.storage_offset(), null, (float*)target.data_ptr() + output.storage_offset(), n * c, h, w);
+            }
+
+            return output;
+        }
+
+        using var indices = empty([n, c, (h / 2) * (w / 2)], ScalarType.Int64);
+        unsafe
+        {
+            using var source = input.storage<float>();
+            using var target = indices.storage<long>();
+            MaxPool2x2Kernel.Run((float*)source.data_ptr() + input.storage_offset(), (long*)target.data_ptr() + indices.storage_offset(), null, n * c, h, w);
+        }
+
+        using var planes = input.view(n, c, (long)h * w);
+        using var pooled = planes.gather(2, indices);
+        return pooled.view(n, c, h / 2, w / 2);
     }
 }
