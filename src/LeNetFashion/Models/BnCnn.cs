@@ -36,15 +36,15 @@ public sealed class BnCnn : Module<Tensor, Tensor>
             Conv2d(1, 32, 5, padding: 2, bias: false),
             BatchNorm2d(32),
             ReLU(),
-            MaxPool2d(2),
+            new Layers.MaxPool2d(),
             Conv2d(32, 64, 3, padding: 1, bias: false),
             BatchNorm2d(64),
             ReLU(),
-            MaxPool2d(2),
+            new Layers.MaxPool2d(),
             Conv2d(64, 96, 3, padding: 1, bias: false),
             BatchNorm2d(96),
             ReLU(),
-            MaxPool2d(2));
+            new Layers.MaxPool2d());
         classifier = Sequential(
             Dropout(0.3),
             Linear(96 * 3 * 3, 10));
