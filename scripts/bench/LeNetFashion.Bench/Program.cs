@@ -20,7 +20,7 @@ manual_seed(0);
 var set = FashionMnist.Load(DataLocator.Resolve(null), DatasetPart.Train, 64 * 200);
 using var data = TensorData.FromDataset(set);
 using var model = new LeNet();
-var opt = optim.Adam(model.parameters(), lr: 0.001, beta1: 0.9, beta2: 0.999);
+var opt = LeNetFashion.Training.Optimizers.Create(LeNetFashion.Training.Optimizers.Adam, model.parameters(), new LeNetFashion.Training.OptimizerSettings(0.001));
 double fwd = 0, loss = 0, bwd = 0, step = 0, item = 0;
 var sw = new Stopwatch();
 for (var rep = 0; rep < 3; rep++)
@@ -32,7 +32,7 @@ for (var rep = 0; rep < 3; rep++)
         var (x, y) = data.Slice(b * 64, 64);
         sw.Restart();
         opt.zero_grad();
-        var logits = model.forward(x);
+        var logits = model.forward(LeNetFashion.Models.Preprocessing.ToTensor.ToInput(x));
         fwd += sw.Elapsed.TotalMilliseconds; sw.Restart();
         var l = nn.functional.cross_entropy(logits, y);
         loss += sw.Elapsed.TotalMilliseconds; sw.Restart();

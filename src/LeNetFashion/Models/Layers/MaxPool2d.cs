@@ -52,9 +52,7 @@ public sealed class MaxPool2d : TorchSharp.torch.nn.Module<Tensor, Tensor>
             var output = empty([n, c, h / 2, w / 2], ScalarType.Float32);
             unsafe
             {
-                using var source = input.storage<float>();
-                using var target = output.storage<float>();
-                MaxPool2x2Kernel.Run((float*)source.data_ptr() + input.storage_offset(), null, (float*)target.data_ptr() + output.storage_offset(), n * c, h, w);
+                MaxPool2x2Kernel.Run(TensorMemory.Pointer<float>(input), null, TensorMemory.Pointer<float>(output), n * c, h, w);
             }
 
             return output;
@@ -63,9 +61,7 @@ public sealed class MaxPool2d : TorchSharp.torch.nn.Module<Tensor, Tensor>
         using var indices = empty([n, c, (h / 2) * (w / 2)], ScalarType.Int64);
         unsafe
         {
-            using var source = input.storage<float>();
-            using var target = indices.storage<long>();
-            MaxPool2x2Kernel.Run((float*)source.data_ptr() + input.storage_offset(), (long*)target.data_ptr() + indices.storage_offset(), null, n * c, h, w);
+            MaxPool2x2Kernel.Run(TensorMemory.Pointer<float>(input), TensorMemory.Pointer<long>(indices), null, n * c, h, w);
         }
 
         using var planes = input.view(n, c, (long)h * w);
