@@ -93,8 +93,12 @@ public sealed class Adam : TorchSharp.Modules.Adam
         }
     }
 
-    /// <summary>Zeroes all gradients (one operation on the flat gradient buffer).</summary>
-    public override void zero_grad() => _grads.zero_();
+    /// <summary>Zeroes all gradients (one operation on the flat gradient buffer, on one thread for small CPU buffers).</summary>
+    public override void zero_grad()
+    {
+        using var oneThread = new OneThread(_singleThreaded);
+        _grads.zero_();
+    }
 
     /// <summary>One Adam update of all parameters, with the group's current learning rate.</summary>
     /// <param name="closure">Not supported; must be null.</param>
