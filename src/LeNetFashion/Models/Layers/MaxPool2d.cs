@@ -40,13 +40,15 @@ public sealed class MaxPool2d : TorchSharp.torch.nn.Module<Tensor, Tensor>
     /// <returns>The maximum of each 2 × 2 window, <c>[N, C, H / 2, W / 2]</c>.</returns>
     public override Tensor forward(Tensor input)
     {
-        if (input.dim() != 4 || input.dtype != ScalarType.Float32 || input.device_type != TorchSharp.DeviceType.CPU
-            || input.shape[2] % 2 != 0 || input.shape[3] % 2 != 0 || !input.is_contiguous())
+        // One native call per query: the shape is read once (each `shape` access is a call and an array).
+        var shape = input.shape;
+        if (shape.Length != 4 || shape[2] % 2 != 0 || shape[3] % 2 != 0 || input.dtype != ScalarType.Float32
+            || input.device_type != TorchSharp.DeviceType.CPU || !input.is_contiguous())
         {
             return nn.functional.max_pool2d(input, 2, 2);
         }
 
-        var (n, c, h, w) = (input.shape[0], input.shape[1], (int)input.shape[2], (int)input.shape[3]);
+        var (n, c, h, w) = (shape[0], shape[1], (int)shape[2], (int)shape[3]);
         if (!is_grad_enabled() || !input.requires_grad)
         {
             var output = empty([n, c, h / 2, w / 2], ScalarType.Float32);
