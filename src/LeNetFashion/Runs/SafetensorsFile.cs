@@ -123,18 +123,24 @@ public static class SafetensorsFile
         }
     }
 
+    /// <summary>
+    /// The dtype a state-dict entry has in PyTorch: int64 (<c>I64</c>) for batch norm's <c>num_batches_tracked</c>
+    /// counter, float32 (<c>F32</c>) for every weight, bias and running statistic.
+    /// </summary>
+    private static string ExpectedDtype(string key) => key.EndsWith(".num_batches_tracked", StringComparison.Ordinal) ? "I64" : "F32";
+
     /// <summary>Loads a model from a safetensors file (the metadata from its header, the tensors through PyBridge).</summary>
     /// <param name="path">The file.</param>
     /// <param name="expectedArchitecture">When set, refuse a model of any other architecture.</param>
     /// <returns>The classifier (on the CPU, in eval mode; the caller disposes it) and metadata built from the header.</returns>
-    /// <exception cref="ModelFileException">Missing or damaged file, tensors that are not float32, an unknown architecture,
+    /// <exception cref="ModelFileException">Missing or damaged file, tensors that are not float32 (batch norm's int64 counter apart), an unknown architecture,
     /// keys or shapes that match no registered architecture, or malformed metadata.</exception>
     public static (Classifier Classifier, ModelMetadata Metadata) Load(string path, string? expectedArchitecture = null)
     {
         var (tensors, meta) = ReadHeader(path);
-        if (tensors.FirstOrDefault(t => t.Value.Dtype != "F32") is { Key: not null } other)
+        if (tensors.FirstOrDefault(t => t.Value.Dtype != ExpectedDtype(t.Key)) is { Key: not null } other)
         {
-            throw new ModelFileException($"{path}: tensor '{other.Key}' is {other.Value.Dtype}; expected F32 (float32) weights");
+            throw new ModelFileException($"{path}: tensor '{other.Key}' is {other.Value.Dtype}; expected {(ExpectedDtype(other.Key) == "F32" ? "F32 (float32) weights" : "I64 (int64), batch norm's counter")}");
         }
 
         Architecture architecture;
