@@ -148,7 +148,23 @@ public static class TrainRun
             }
 
             trainer.Restore(history);
+            var scheduledRates = optimizer.ParamGroups.Select(g => g.LearningRate).ToList();
             checkpoint.Load(architecture, classifier.Model, optimizer, out var bestWeights);
+
+            // The optimizer state holds the learning rate of the schedule the checkpoint was written under. With more
+            // --epochs a cosine schedule is longer, so the rate must come from the schedule replayed over the new length
+            // (Restore); otherwise a run whose cosine had reached 0 would go on at 0. Unchanged runs get the same value.
+            foreach (var (group, rate) in optimizer.ParamGroups.Zip(scheduledRates))
+            {
+                group.LearningRate = rate;
+            }
+
+            if (scheduler is not null && config.LrSchedule == LrSchedules.Cosine && config.Epochs != resumed.Options.Epochs)
+            {
+                reporter.Info(string.Create(CultureInfo.InvariantCulture,
+                    $"note: the cosine schedule now spans {config.Epochs} epochs instead of {resumed.Options.Epochs}; epoch {history.Count} continues at learning rate {scheduledRates[0]:G6}"));
+            }
+
             best.Restore(history, resumed.BestEpoch, bestWeights);
             folder.Record(RunFiles.History);
             reporter.Info($"Resuming after epoch {history.Count - 1} (best so far: epoch {resumed.BestEpoch})");

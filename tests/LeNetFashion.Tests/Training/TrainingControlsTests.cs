@@ -72,6 +72,21 @@ public sealed class TrainingControlsTests : TestBase
     }
 
     [Fact]
+    public void A_finished_cosine_run_resumed_with_more_epochs_continues_on_the_longer_cosine_not_at_zero()
+    {
+        var first = Execute(Request("cos", new RunConfig { Epochs = 2, LearningRate = 0.01, LrSchedule = LrSchedules.Cosine }));
+        Assert.Equal(TrainingOutcome.Completed, first.Training.Outcome);
+
+        var reporter = new RecordingReporter(null, -1);
+        var longer = TrainRun.Execute(new TrainRequest { Resume = first.OutputDir, ResumeEpochs = 4 }, reporter, TestContext.Current.CancellationToken);
+
+        // Epochs 0-1 ran on the 2-epoch cosine; epochs 2-3 follow the 4-epoch cosine (the old optimizer state said 0).
+        double[] expected = [0.01, 0.005, 0.01 * (1 + Math.Cos(Math.PI * 2 / 4)) / 2, 0.01 * (1 + Math.Cos(Math.PI * 3 / 4)) / 2];
+        Assert.Equal(expected, HistoryCsv.Read(Path.Combine(longer.OutputDir, RunFiles.History)).Select(h => h.LearningRate), new Tolerance(1e-12));
+        Assert.Contains(reporter.Lines, l => l.StartsWith("note: the cosine schedule now spans 4 epochs instead of 2; epoch 2 continues at learning rate 0.005", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Early_stopping_stops_at_the_epoch_where_patience_runs_out_for_a_scripted_sequence()
     {
         double[] valAcc = [0.5, 0.6, 0.6, 0.55, 0.7, 0.7];
