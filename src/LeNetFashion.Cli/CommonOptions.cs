@@ -33,9 +33,27 @@ internal static class CommonOptions
             Description = description,
             DefaultValueFactory = _ => defaultValue,
             HelpName = string.Join('|', names),
+            CustomParser = r => Choice(r, name, names) ?? defaultValue,
         };
-        o.AcceptOnlyFromAmong([.. names]);
+        o.CompletionSources.Add([.. names]);
         return o;
+    }
+
+    /// <summary>
+    /// The value of a choice option when it is one of <paramref name="names"/>; otherwise null and one error line
+    /// naming the option, the value and the choices (System.CommandLine's own message spans several lines and does not
+    /// name the option).
+    /// </summary>
+    public static string? Choice(System.CommandLine.Parsing.ArgumentResult result, string name, IReadOnlyList<string> names)
+    {
+        var value = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (names.Contains(value, StringComparer.Ordinal))
+        {
+            return value;
+        }
+
+        result.AddError($"{name} {value}: expected one of {string.Join(", ", names)}");
+        return null;
     }
 
     /// <summary>Refuses an empty or blank value (e.g. <c>--output ""</c>) with one line naming the option.</summary>

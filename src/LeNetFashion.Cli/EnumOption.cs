@@ -24,7 +24,8 @@ internal sealed class EnumOption<T> : Option<T?>
         var names = Enum.GetNames<T>().Select(n => n.ToLowerInvariant()).ToArray();
         Description = $"{description} [default: {defaultValue.ToString().ToLowerInvariant()}]";
         HelpName = string.Join('|', names);
-        this.AcceptOnlyFromAmong(names);
+        CustomParser = r => CommonOptions.Choice(r, name, names) is { } value ? Enum.Parse<T>(value, ignoreCase: true) : null;
+        CompletionSources.Add(names);
     }
 
     /// <summary>The parsed value, or the default when the option was not given.</summary>

@@ -107,6 +107,12 @@ internal sealed class TrainCommand : Command
                 r.AddError("--momentum: only SGD has momentum; add --optimizer sgd (Adam and AdamW use their betas)");
             }
 
+            var stepOptions = new Option[] { _stepSize, _gamma }.Where(o => r.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            if (stepOptions.Count > 0 && r.GetValue(_lrSchedule) != LrSchedules.Step)
+            {
+                r.AddError($"{string.Join(" and ", stepOptions)}: only the step schedule uses {(stepOptions.Count == 1 ? "it" : "them")}; add --lr-schedule step");
+            }
+
             if (r.GetResult(_resume) is not { Implicit: false })
             {
                 return;

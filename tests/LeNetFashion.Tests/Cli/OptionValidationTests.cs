@@ -28,13 +28,28 @@ public sealed class OptionValidationTests
         Assert.Contains(message, error);
     }
 
-    [Fact]
-    public void An_unknown_device_is_refused()
+    [Theory]
+    [InlineData("train", "--device", "tpu", "--device tpu: expected one of auto, cpu, cuda")]
+    [InlineData("train", "--arch", "lenett", "--arch lenett: expected one of lenet, lenet5, bn-cnn")]
+    [InlineData("train", "--optimizer", "rmsprop", "--optimizer rmsprop: expected one of adam, adamw, sgd")]
+    [InlineData("train", "--lr-schedule", "exp", "--lr-schedule exp: expected one of none, step, cosine")]
+    [InlineData("train", "--dataset", "cifar", "--dataset cifar: expected one of fashion-mnist, mnist")]
+    public void An_unknown_choice_is_refused_with_one_line_naming_the_option_and_the_choices(string verb, string option, string value, string message)
     {
-        var (code, error) = Run("train", "--device", "tpu");
+        var (code, error) = Run(verb, option, value);
         Assert.Equal(1, code);
-        Assert.Contains("tpu", error);
-        Assert.Contains("auto", error);
+        Assert.Equal(message, error.Trim());
+    }
+
+    [Theory]
+    [InlineData("--step-size 3", "--step-size: only the step schedule uses it; add --lr-schedule step")]
+    [InlineData("--gamma 0.5 --lr-schedule cosine", "--gamma: only the step schedule uses it; add --lr-schedule step")]
+    [InlineData("--step-size 3 --gamma 0.5", "--step-size and --gamma: only the step schedule uses them; add --lr-schedule step")]
+    public void Step_schedule_parameters_without_the_step_schedule_are_refused(string options, string message)
+    {
+        var (code, error) = Run(["train", .. options.Split(' ')]);
+        Assert.Equal(1, code);
+        Assert.Equal(message, error.Trim());
     }
 
     [Fact]
