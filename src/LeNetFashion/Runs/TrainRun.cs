@@ -90,7 +90,7 @@ public static class TrainRun
         var preprocessing = config.Normalize
             ? Preprocessing.Standardize(trainSet.Pixels.AsSpan(0, split.TrainSamples * trainSet.Height * trainSet.Width))
             : Preprocessing.ToTensor;
-        using var init = resumed is null && config.Init is { } initPath ? ModelStore.Load(initPath, config.Architecture).Classifier : null;
+        using var init = resumed is null && config.Init is { } initPath ? LoadInit(initPath, config.Architecture) : null;
 
         using var folder = resumeDir is null ? RunFolder.CreateForTraining(request.Output, request.Overwrite) : RunFolder.OpenForResume(resumeDir);
         TorchRuntime.SetThreads(config.Threads);
@@ -219,14 +219,35 @@ public static class TrainRun
         return outcome with { TestAccuracy = confusion.Accuracy, Confusion = confusion, Files = folder.Written };
     }
 
+    /// <summary>Loads the <c>--init</c> model and checks that it is a model of <c>--arch</c>.</summary>
+    /// <exception cref="ModelFileException">The file cannot be read, or holds another architecture (the line says which <c>--arch</c> to add).</exception>
+    private static Classifier LoadInit(string path, string architecture)
+    {
+        var classifier = ModelStore.Load(path).Classifier;
+        if (classifier.Architecture.Name != architecture)
+        {
+            var found = classifier.Architecture.Name;
+            classifier.Dispose();
+            throw new ModelFileException($"--init {path}: a model of architecture '{found}', but --arch is '{architecture}'; add --arch {found} to start from it");
+        }
+
+        return classifier;
+    }
+
     /// <summary>Notes the seconds from process start to the start of the first training batch of this invocation.</summary>
     private sealed class FirstBatchClock : TrainerCallback
     {
-        /// <summary>Seconds from process start to <see cref="OnTrainStart"/>, or null.</summary>
+        /// <summary>Seconds from process start to <see cref="OnTrainStart"/> when an epoch is left to run, else null.</summary>
         public double? Seconds { get; private set; }
 
         /// <inheritdoc/>
-        public override void OnTrainStart(Trainer trainer) => Seconds ??= RunTiming.SecondsSinceProcessStart();
+        public override void OnTrainStart(Trainer trainer)
+        {
+            if (trainer.History.Count < trainer.Epochs)
+            {
+                Seconds ??= RunTiming.SecondsSinceProcessStart();
+            }
+        }
     }
 
     /// <summary>Lower-case device name for messages and JSON: <c>cpu</c> or <c>cuda</c>.</summary>
