@@ -45,6 +45,11 @@ public static class ImageInput
     /// <exception cref="DataFormatException">The file is missing, unreadable, not a picture SkiaSharp can decode, truncated, or larger than <see cref="MaxPixels"/>; the message names the file.</exception>
     public static PreparedImage Load(string path, int height, int width, InvertMode invert)
     {
+        if (Directory.Exists(path))
+        {
+            throw new DataFormatException($"{path}: is a folder; expected an image file (PNG, JPEG, BMP, GIF or WebP)", path);
+        }
+
         byte[] bytes;
         try
         {

@@ -41,6 +41,11 @@ public static class ModelStore
     /// <exception cref="ModelFileException">Missing or malformed JSON, or another format.</exception>
     public static ModelMetadata LoadMetadata(string modelPath)
     {
+        if (Directory.Exists(modelPath))
+        {
+            throw new ModelFileException($"{modelPath}: is a folder; expected a model file such as {Path.Combine(modelPath, "model.dat")}");
+        }
+
         if (!File.Exists(modelPath))
         {
             throw new ModelFileException($"{modelPath}: model file not found");

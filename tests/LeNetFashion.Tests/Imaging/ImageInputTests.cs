@@ -14,6 +14,21 @@ public sealed class ImageInputTests
     private static byte[] Row(PreparedImage image, int y) => image.Pixels.AsSpan(y * 28, 28).ToArray();
 
     [Fact]
+    public void A_folder_given_as_a_picture_is_named_as_a_folder()
+    {
+        var folder = Directory.CreateTempSubdirectory("picture-").FullName;
+        try
+        {
+            var e = Assert.Throws<DataFormatException>(() => ImageInput.Load(folder, 28, 28, InvertMode.Auto));
+            Assert.Equal($"{folder}: is a folder; expected an image file (PNG, JPEG, BMP, GIF or WebP)", e.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder);
+        }
+    }
+
+    [Fact]
     public void A_white_2_to_1_picture_becomes_a_centred_horizontal_band_on_black_not_a_stretched_square()
     {
         var image = Prepare(Pictures.Png(56, 28, SKColors.White), InvertMode.No);

@@ -76,6 +76,12 @@ public sealed class BadModelReliabilityTests(TrainedModelFixture trained) : Test
     }
 
     [Fact]
+    public void A_run_folder_given_as_the_model_is_named_with_the_file_to_give()
+    {
+        Cli.AssertError(Eval(TempDir), ExitCodes.BadInput, $"{TempDir}: is a folder; expected a model file such as {Path.Combine(TempDir, "model.dat")}");
+    }
+
+    [Fact]
     public void A_model_file_cut_in_half_is_refused_as_truncated_or_damaged()
     {
         var model = CopyModel();
