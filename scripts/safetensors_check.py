@@ -11,29 +11,18 @@ little-endian header length, JSON header, raw data), because the `safetensors` p
   python3 scripts/safetensors_check.py write-pytorch pytorch.safetensors
   lenet-fashion eval --model pytorch.safetensors
 """
-import gzip
 import json
+import os
 import struct
 import sys
 
 import torch
 from torch import nn
 
-DATA = "/usr/share/datasets/fashion-mnist/"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_reference import LeNet, read_idx  # noqa: E402
+
 DTYPES = {"F32": torch.float32, "F64": torch.float64, "F16": torch.float16, "I64": torch.int64, "U8": torch.uint8}
-
-
-class LeNet(nn.Module):
-    """The tutorial's LeNet; its state-dict keys are conv.0.weight ... fc.4.bias."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Sequential(nn.Conv2d(1, 6, 5), nn.Sigmoid(), nn.MaxPool2d(2, 2),
-                                  nn.Conv2d(6, 16, 5), nn.Sigmoid(), nn.MaxPool2d(2, 2))
-        self.fc = nn.Sequential(nn.Linear(256, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(), nn.Linear(84, 10))
-
-    def forward(self, x):
-        return self.fc(self.conv(x).view(x.shape[0], -1))
 
 
 def read_safetensors(path):
@@ -67,16 +56,8 @@ def write_safetensors(path, tensors, metadata=None):
         f.write(struct.pack("<Q", len(js)) + js + b"".join(chunks))
 
 
-def idx(name):
-    with gzip.open(DATA + name) as f:
-        data = f.read()
-    dims = data[3]
-    shape = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
-    return torch.frombuffer(bytearray(data[4 + 4 * dims:]), dtype=torch.uint8).reshape(shape)
-
-
 def test_set():
-    return idx("t10k-images-idx3-ubyte.gz").unsqueeze(1).float() / 255, idx("t10k-labels-idx1-ubyte.gz").long()
+    return read_idx("t10k-images-idx3-ubyte.gz").unsqueeze(1).float() / 255, read_idx("t10k-labels-idx1-ubyte.gz").long()
 
 
 def accuracy(model, x, y):
@@ -109,8 +90,8 @@ def check(path, ours_jsonl):
 def write_pytorch(path):
     torch.manual_seed(0)
     model = LeNet()
-    images = idx("train-images-idx3-ubyte.gz")[:48000].unsqueeze(1).float() / 255
-    labels = idx("train-labels-idx1-ubyte.gz")[:48000].long()
+    images = read_idx("train-images-idx3-ubyte.gz")[:48000].unsqueeze(1).float() / 255
+    labels = read_idx("train-labels-idx1-ubyte.gz")[:48000].long()
     opt = torch.optim.Adam(model.parameters(), lr=0.001)
     loss_fn = nn.CrossEntropyLoss()
     model.train()

@@ -21,7 +21,6 @@ GFLOP/s of torch.mm on two 2048 x 2048 float32 matrices instead.
 """
 import argparse
 import copy
-import gzip
 import json
 import os
 import resource
@@ -32,7 +31,9 @@ import numpy as np
 import torch
 from torch import nn
 
-DATA = "/usr/share/datasets/fashion-mnist/"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from torch_reference import DATA, LeNet, read_idx  # noqa: E402
+
 BATCH = 64
 TEST_BATCH = 256
 
@@ -61,28 +62,12 @@ def blas_libraries():
     return found
 
 
-def idx(name, offset):
-    with gzip.open(DATA + name) as f:
-        return np.frombuffer(f.read(), dtype=np.uint8, offset=offset)
-
-
 def preloaded(prefix, limit=None):
-    x = torch.from_numpy(idx(prefix + "-images-idx3-ubyte.gz", 16).copy()).reshape(-1, 1, 28, 28).float().div(255)
-    y = torch.from_numpy(idx(prefix + "-labels-idx1-ubyte.gz", 8).copy()).long()
+    x = read_idx(prefix + "-images-idx3-ubyte.gz").reshape(-1, 1, 28, 28).float().div(255)
+    y = read_idx(prefix + "-labels-idx1-ubyte.gz").long()
     if limit:
         x, y = x[:limit], y[:limit]
     return x, y
-
-
-class LeNet(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Sequential(nn.Conv2d(1, 6, 5), nn.Sigmoid(), nn.MaxPool2d(2, 2),
-                                  nn.Conv2d(6, 16, 5), nn.Sigmoid(), nn.MaxPool2d(2, 2))
-        self.fc = nn.Sequential(nn.Linear(256, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(), nn.Linear(84, 10))
-
-    def forward(self, v):
-        return self.fc(self.conv(v).view(v.shape[0], -1))
 
 
 def matmul_rate(threads):

@@ -5,22 +5,13 @@ The tutorial's LeNet initialised after torch.manual_seed(0), applied to a fixed 
 x[n, 0, i, j] = ((n * 784 + i * 28 + j) % 255) / 255 for n in 0..1; prints the state-dict keys,
 the parameter count and the logits (float32, repr with 9 significant digits).
 """
+import os
+import sys
+
 import torch
-from torch import nn
 
-
-class LeNet(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Sequential(
-            nn.Conv2d(1, 6, 5), nn.Sigmoid(), nn.MaxPool2d(2, 2),
-            nn.Conv2d(6, 16, 5), nn.Sigmoid(), nn.MaxPool2d(2, 2))
-        self.fc = nn.Sequential(
-            nn.Linear(16 * 4 * 4, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(), nn.Linear(84, 10))
-
-    def forward(self, x):
-        return self.fc(self.conv(x).view(x.shape[0], -1))
-
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from torch_reference import LeNet  # noqa: E402
 
 torch.manual_seed(0)
 model = LeNet().eval()
