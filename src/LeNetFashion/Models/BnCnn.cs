@@ -18,46 +18,33 @@ namespace LeNetFashion.Models;
 /// linear layer. State-dict keys: <c>features.0.weight</c>, <c>features.1.*</c> (BatchNorm: weight, bias,
 /// running_mean, running_var, num_batches_tracked) … <c>classifier.1.weight</c>, as PyTorch's for the same module.
 /// </remarks>
-public sealed class BnCnn : Module<Tensor, Tensor>
+public sealed class BnCnn : TwoStageNetwork
 {
     /// <summary>Architecture name used on the command line and in model metadata.</summary>
     public const string ArchitectureName = "bn-cnn";
 
-#pragma warning disable IDE1006, SA1300 // state-dict key names are PyTorch's
-    private readonly TorchSharp.Modules.Sequential features;
-    private readonly TorchSharp.Modules.Sequential classifier;
-#pragma warning restore IDE1006, SA1300
-
     /// <summary>Creates the model with freshly initialised weights (uses the global torch generator).</summary>
     public BnCnn()
-        : base(nameof(BnCnn))
+        : base(
+            nameof(BnCnn),
+            "features",
+            Sequential(
+                Conv2d(1, 32, 5, padding: 2, bias: false),
+                BatchNorm2d(32),
+                ReLU(),
+                new Layers.MaxPool2d(),
+                Conv2d(32, 64, 3, padding: 1, bias: false),
+                BatchNorm2d(64),
+                ReLU(),
+                new Layers.MaxPool2d(),
+                Conv2d(64, 96, 3, padding: 1, bias: false),
+                BatchNorm2d(96),
+                ReLU(),
+                new Layers.MaxPool2d()),
+            "classifier",
+            Sequential(
+                Dropout(0.3),
+                Linear(96 * 3 * 3, 10)))
     {
-        features = Sequential(
-            Conv2d(1, 32, 5, padding: 2, bias: false),
-            BatchNorm2d(32),
-            ReLU(),
-            new Layers.MaxPool2d(),
-            Conv2d(32, 64, 3, padding: 1, bias: false),
-            BatchNorm2d(64),
-            ReLU(),
-            new Layers.MaxPool2d(),
-            Conv2d(64, 96, 3, padding: 1, bias: false),
-            BatchNorm2d(96),
-            ReLU(),
-            new Layers.MaxPool2d());
-        classifier = Sequential(
-            Dropout(0.3),
-            Linear(96 * 3 * 3, 10));
-        RegisterComponents();
-    }
-
-    /// <summary>Computes logits.</summary>
-    /// <param name="input">Images <c>[N, 1, 28, 28]</c>, float32.</param>
-    /// <returns>Logits <c>[N, 10]</c>.</returns>
-    public override Tensor forward(Tensor input)
-    {
-        using var f = features.forward(input);
-        using var flat = f.view(f.shape[0], -1);
-        return classifier.forward(flat);
     }
 }

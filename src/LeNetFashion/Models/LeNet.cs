@@ -10,47 +10,34 @@ namespace LeNetFashion.Models;
 /// Sigmoid, Linear(84, 10). 44,426 parameters. Input <c>[N, 1, 28, 28]</c> float32, output logits <c>[N, 10]</c>.
 /// </summary>
 /// <remarks>
-/// Field names are the state-dict keys and match PyTorch's for the tutorial's module
+/// Stage names are the state-dict keys and match PyTorch's for the tutorial's module
 /// (<c>conv.0.weight</c> … <c>fc.4.bias</c>); they are covered by a test, do not rename them.
 /// Initialisation is LibTorch's default (Kaiming-uniform, as PyTorch's).
 /// </remarks>
-public sealed class LeNet : Module<Tensor, Tensor>
+public sealed class LeNet : TwoStageNetwork
 {
     /// <summary>Architecture name used on the command line and in model metadata.</summary>
     public const string ArchitectureName = "lenet";
 
-#pragma warning disable IDE1006, SA1300 // state-dict key names are PyTorch's
-    private readonly TorchSharp.Modules.Sequential conv;
-    private readonly TorchSharp.Modules.Sequential fc;
-#pragma warning restore IDE1006, SA1300
-
     /// <summary>Creates the model with freshly initialised weights (uses the global torch generator).</summary>
     public LeNet()
-        : base(nameof(LeNet))
+        : base(
+            nameof(LeNet),
+            "conv",
+            Sequential(
+                Conv2d(1, 6, 5),
+                Sigmoid(),
+                new Layers.MaxPool2d(),
+                Conv2d(6, 16, 5),
+                Sigmoid(),
+                new Layers.MaxPool2d()),
+            "fc",
+            Sequential(
+                Linear(16 * 4 * 4, 120),
+                Sigmoid(),
+                Linear(120, 84),
+                Sigmoid(),
+                Linear(84, 10)))
     {
-        conv = Sequential(
-            Conv2d(1, 6, 5),
-            Sigmoid(),
-            new Layers.MaxPool2d(),
-            Conv2d(6, 16, 5),
-            Sigmoid(),
-            new Layers.MaxPool2d());
-        fc = Sequential(
-            Linear(16 * 4 * 4, 120),
-            Sigmoid(),
-            Linear(120, 84),
-            Sigmoid(),
-            Linear(84, 10));
-        RegisterComponents();
-    }
-
-    /// <summary>Computes logits.</summary>
-    /// <param name="input">Images <c>[N, 1, 28, 28]</c>, float32.</param>
-    /// <returns>Logits <c>[N, 10]</c>.</returns>
-    public override Tensor forward(Tensor input)
-    {
-        using var features = conv.forward(input);
-        using var flat = features.view(features.shape[0], -1);
-        return fc.forward(flat);
     }
 }
