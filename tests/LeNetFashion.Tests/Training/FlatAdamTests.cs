@@ -49,6 +49,27 @@ public sealed class FlatAdamTests
         Assert.Equal(stock.Select(BitConverter.SingleToInt32Bits), flat.Select(BitConverter.SingleToInt32Bits));
     }
 
+    [Theory]
+    [InlineData(256, 0.0)]
+    [InlineData(256, 0.01)]
+    [InlineData(0, 0.0)]
+    [InlineData(0, 0.01)]
+    public void The_managed_kernels_256_bit_and_scalar_paths_are_bitwise_torchsharps_too(int maxVectorBits, double weightDecay)
+    {
+        var before = LeNetFashion.Training.Flat.AdamKernel.MaxVectorBits;
+        LeNetFashion.Training.Flat.AdamKernel.MaxVectorBits = maxVectorBits;
+        try
+        {
+            var (stock, flat) = TrainBoth(weightDecay, 30);
+            Assert.Equal(stock.Select(BitConverter.SingleToInt32Bits), flat.Select(BitConverter.SingleToInt32Bits));
+            Assert.NotEqual(stock, TrainBoth(weightDecay, 29).Stock);
+        }
+        finally
+        {
+            LeNetFashion.Training.Flat.AdamKernel.MaxVectorBits = before;
+        }
+    }
+
     [Fact]
     public void A_learning_rate_set_by_a_scheduler_is_used_and_state_saved_mid_run_loads_into_torchsharps_adam()
     {
