@@ -189,7 +189,7 @@ public sealed class Trainer
                 }
 
                 trainLossSum += lossValue * (double)length;
-                trainCorrect += logits.argmax(1).eq(y).sum().item<long>();
+                trainCorrect += BatchAccuracy.Correct(logits, y);
             }
 
             samplesDone += length;
