@@ -4,15 +4,36 @@ using LeNetFashion.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// Usage: dotnet run -c Release --project scripts/bench/LeNetFashion.Bench -- [threads=2] [layers]
-//   default: where one training batch spends its time (forward, loss, backward, Adam step, metrics), batch 64,
-//            200 batches of the real data, third pass reported;
-//   layers:  forward time of each layer of LeNet's conv block on a batch of 64.
+// Usage: dotnet run -c Release --project scripts/bench/LeNetFashion.Bench -- [threads=2] [mode]
+//   (no mode)  where one training batch spends its time (forward, loss, backward, Adam step, metrics), batch 64,
+//              200 batches of the real data, third pass reported;
+//   layers     forward time of each layer of LeNet's conv block on a batch of 64 (LibTorch's max pooling);
+//   prefix     forward + backward through LeNet's first k layers, k = 0..11: each layer's share of a step;
+//   ops        forward and forward + backward of each convolution and linear layer at batch 64;
+//   forward    LeNet's forward with and without autograd, and the pooling layer's training path;
+//   conv1      the first convolution by oneDNN against unfold + matmul;
+//   nomkldnn   both convolutions by oneDNN against LibTorch's own (im2col + GEMM);
+//   mkl        which classifier operations give other bits on 1 LibTorch thread than on 2;
+//   switch     the classifier on 1 thread and the convolutions on 2, against 2 throughout (time and weights);
+//   adamops    which float expression each of LibTorch's Adam operations computes (fused multiply-add or not).
+LeNetFashion.Runtime.NativeAllocator.Tune();
 var threads = args.Length > 0 ? int.Parse(args[0]) : 2;
 torch.set_num_threads(threads);
-if (args.Length > 1 && args[1] == "layers")
+var modes = new Dictionary<string, Action>
 {
-    Layers.Run();
+    ["layers"] = Layers.Run, ["prefix"] = Prefix.Run, ["ops"] = Ops.Run, ["forward"] = ForwardModes.Run,
+    ["conv1"] = Conv1Alternatives.Run, ["nomkldnn"] = NoMkldnn.Run, ["mkl"] = Mkl.Run, ["switch"] = Switch.Run,
+    ["adamops"] = AdamOps.Run,
+};
+if (args.Length > 1)
+{
+    if (!modes.TryGetValue(args[1], out var mode))
+    {
+        Console.Error.WriteLine($"unknown mode '{args[1]}'; expected one of {string.Join(", ", modes.Keys)}");
+        Environment.Exit(2);
+    }
+
+    mode();
     return;
 }
 
