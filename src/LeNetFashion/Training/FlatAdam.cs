@@ -141,11 +141,13 @@ public sealed class Adam : TorchSharp.Modules.Adam
         var biasCorrection1 = 1 - Math.Pow(beta1, step);
         var biasCorrection2 = 1 - Math.Pow(beta2, step);
         using var noGrad = no_grad();
-        if (_managedKernel)
+        var sqrtBiasCorrection2 = Math.Sqrt(biasCorrection2);
+        var negativeStepSize = -(lr / biasCorrection1);
+        if (_managedKernel && new[] { weightDecay, beta1, 1 - beta1, beta2, 1 - beta2, sqrtBiasCorrection2, eps, negativeStepSize }.All(FitsFloat))
         {
             var scalars = new AdamScalars(
                 weightDecay != 0, (float)weightDecay, (float)beta1, (float)(1 - beta1), (float)beta2, (float)(1 - beta2),
-                (float)Math.Sqrt(biasCorrection2), (float)eps, (float)-(lr / biasCorrection1));
+                (float)sqrtBiasCorrection2, (float)eps, (float)negativeStepSize);
             unsafe
             {
                 AdamKernel.Moments(Pointer(_params), Pointer(_grads), Pointer(_expAvg), Pointer(_expAvgSq), Pointer(_sqrtV!), _count, scalars);
@@ -171,6 +173,10 @@ public sealed class Adam : TorchSharp.Modules.Adam
     }
 
     /// <summary>When enabled, sets LibTorch's intra-op threads to 1 until disposed, then back.</summary>
+    // LibTorch refuses a finite scalar beyond float32's range ("value cannot be converted ... without overflow");
+    // such a step takes LibTorch's path so that it fails the same way.
+    private static bool FitsFloat(double value) => !double.IsFinite(value) || float.IsFinite((float)value);
+
     private static unsafe float* Pointer(Tensor buffer) => LeNetFashion.Models.Layers.TensorMemory.Pointer<float>(buffer);
 
     private readonly struct OneThread : IDisposable
