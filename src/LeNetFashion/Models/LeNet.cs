@@ -24,13 +24,7 @@ public sealed class LeNet : TwoStageNetwork
         : base(
             nameof(LeNet),
             "conv",
-            Sequential(
-                Conv2d(1, 6, 5),
-                Sigmoid(),
-                new Layers.MaxPool2d(),
-                Conv2d(6, 16, 5),
-                Sigmoid(),
-                new Layers.MaxPool2d()),
+            ConvolutionStage(),
             "fc",
             Sequential(
                 Linear(16 * 4 * 4, 120),
@@ -39,5 +33,20 @@ public sealed class LeNet : TwoStageNetwork
                 Sigmoid(),
                 Linear(84, 10)))
     {
+    }
+
+    // Sigmoid and pooling as pairs (Layers.Sigmoid, Layers.MaxPool2d(sigmoid)) so that training differentiates each pair
+    // in one step; values, gradients and state-dict keys are those of nn.Sigmoid and nn.MaxPool2d(2, 2).
+    private static TorchSharp.Modules.Sequential ConvolutionStage()
+    {
+        var sigmoid1 = new Layers.Sigmoid();
+        var sigmoid2 = new Layers.Sigmoid();
+        return Sequential(
+            Conv2d(1, 6, 5),
+            sigmoid1,
+            new Layers.MaxPool2d(sigmoid1),
+            Conv2d(6, 16, 5),
+            sigmoid2,
+            new Layers.MaxPool2d(sigmoid2));
     }
 }

@@ -35,6 +35,19 @@ public sealed class MaxPool2d : TorchSharp.torch.nn.Module<Tensor, Tensor>
     {
     }
 
+    /// <summary>
+    /// Creates the layer for inputs that come from <paramref name="sigmoid"/>: while autograd records, sigmoid and pooling
+    /// are then differentiated in one step (<see cref="Sigmoid"/>), with the same values and gradients.
+    /// </summary>
+    /// <param name="sigmoid">The sigmoid layer placed just before this one.</param>
+    public MaxPool2d(Sigmoid sigmoid)
+        : this()
+    {
+        _sigmoid = sigmoid;
+    }
+
+    private readonly Sigmoid? _sigmoid;
+
     /// <summary>Pools <paramref name="input"/> <c>[N, C, H, W]</c> to <c>[N, C, H / 2, W / 2]</c> (floor for odd sizes).</summary>
     /// <param name="input">Activations, <c>[N, C, H, W]</c>.</param>
     /// <returns>The maximum of each 2 × 2 window, <c>[N, C, H / 2, W / 2]</c>.</returns>
@@ -58,6 +71,13 @@ public sealed class MaxPool2d : TorchSharp.torch.nn.Module<Tensor, Tensor>
             }
 
             return output;
+        }
+
+        using var z = _sigmoid?.TakeInputOf(input);
+        if (z is not null && z.is_contiguous() && z.dtype == ScalarType.Float32 && z.device_type == TorchSharp.DeviceType.CPU)
+        {
+            using var s = input.detach();
+            return SigmoidMaxPoolFunction.apply(z, s);
         }
 
         using var indices = empty([n, c, (h / 2) * (w / 2)], ScalarType.Int64);

@@ -99,6 +99,79 @@ internal static unsafe class MaxPool2x2Kernel
         }
     }
 
+    /// <summary>
+    /// The gradient of <c>max_pool2d(sigmoid(z))</c> with respect to <c>z</c>, from the sigmoid's output and the pooled
+    /// gradient, bitwise as LibTorch computes it in two steps: max pooling's backward puts <c>0 + g</c> at each
+    /// window's chosen element (the same choice as <see cref="Run"/>) and <c>0</c> elsewhere, then
+    /// <c>sigmoid_backward</c> multiplies every element by <c>(1 − s)</c> and then by <c>s</c>.
+    /// </summary>
+    /// <param name="sigmoid">Sigmoid output <c>s</c>, planes of <paramref name="height"/> × <paramref name="width"/>.</param>
+    /// <param name="gradient">Gradient of the pooled output, planes of (<paramref name="height"/> / 2) × (<paramref name="width"/> / 2).</param>
+    /// <param name="gradInput">Receives the gradient with respect to the sigmoid's input, shaped as <paramref name="sigmoid"/>.</param>
+    /// <param name="planes">N × C.</param>
+    /// <param name="height">Plane height, even.</param>
+    /// <param name="width">Plane width, even.</param>
+    public static void SigmoidBackward(float* sigmoid, float* gradient, float* gradInput, long planes, int height, int width)
+    {
+        var outHeight = height / 2;
+        var outWidth = width / 2;
+        var vectorWidth = Vector256.IsHardwareAccelerated ? width - (width % 8) : 0;
+        var swapPairs = Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6);
+        var evenToPairs = Vector256.Create(0, 0, 2, 2, 4, 4, 6, 6);
+        var spread = Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
+        var oddLanes = Vector256.Create(0, -1, 0, -1, 0, -1, 0, -1);
+        var one = Vector256<float>.One;
+        var zero = Vector256<float>.Zero;
+        for (long p = 0; p < planes; p++)
+        {
+            var plane = p * height * width;
+            var gradPlane = gradient + (p * outHeight * outWidth);
+            for (var oy = 0; oy < outHeight; oy++)
+            {
+                var r0 = sigmoid + plane + (2 * oy * width);
+                var r1 = r0 + width;
+                var o0 = gradInput + plane + (2 * oy * width);
+                var o1 = o0 + width;
+                var g = gradPlane + ((long)oy * outWidth);
+                var j = 0;
+                for (; j < vectorWidth; j += 8)
+                {
+                    var a = Vector256.Load(r0 + j);
+                    var c = Vector256.Load(r1 + j);
+                    var b = Vector256.Shuffle(a, swapPairs);
+                    var d = Vector256.Shuffle(c, swapPairs);
+                    var topPick = Vector256.GreaterThan(b, a) | ~Vector256.Equals(b, b);
+                    var top = Vector256.ConditionalSelect(topPick, b, a);
+                    var bottomPick = Vector256.GreaterThan(d, c) | ~Vector256.Equals(d, d);
+                    var bottom = Vector256.ConditionalSelect(bottomPick, d, c);
+                    var pick = Vector256.Shuffle((Vector256.GreaterThan(bottom, top) | ~Vector256.Equals(bottom, bottom)).AsInt32(), evenToPairs);
+                    var topLane = ~(Vector256.Shuffle(topPick.AsInt32(), evenToPairs) ^ oddLanes);
+                    var bottomLane = ~(Vector256.Shuffle(bottomPick.AsInt32(), evenToPairs) ^ oddLanes);
+                    var scattered = Vector256.Shuffle(Vector256.Create(Vector128.Load(g + (j / 2)), Vector128<float>.Zero), spread) + zero;
+                    var topGrad = Vector256.ConditionalSelect((~pick & topLane).AsSingle(), scattered, zero);
+                    var bottomGrad = Vector256.ConditionalSelect((pick & bottomLane).AsSingle(), scattered, zero);
+                    (topGrad * (one - a) * a).Store(o0 + j);
+                    (bottomGrad * (one - c) * c).Store(o1 + j);
+                }
+
+                for (; j + 1 < width; j += 2)
+                {
+                    var (top, topOffset) = Pick(r0[j], 0, r0[j + 1], 1);
+                    var (bottom, bottomOffset) = Pick(r1[j], width, r1[j + 1], width + 1);
+                    var (_, offset) = Pick(top, topOffset, bottom, bottomOffset);
+                    var scattered = g[j / 2] + 0f;
+                    o0[j] = Backward(offset == 0 ? scattered : 0f, r0[j]);
+                    o0[j + 1] = Backward(offset == 1 ? scattered : 0f, r0[j + 1]);
+                    o1[j] = Backward(offset == width ? scattered : 0f, r1[j]);
+                    o1[j + 1] = Backward(offset == width + 1 ? scattered : 0f, r1[j + 1]);
+                }
+            }
+        }
+    }
+
+    // LibTorch's sigmoid_backward: grad · (1 − s) · s, left to right, no fused multiply-add.
+    private static float Backward(float grad, float s) => grad * (1f - s) * s;
+
     private static (float Value, int Offset) Pick(float x, int xOffset, float y, int yOffset) =>
         y > x || float.IsNaN(y) ? (y, yOffset) : (x, xOffset);
 }
