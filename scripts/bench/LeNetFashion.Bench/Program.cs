@@ -23,7 +23,7 @@ var modes = new Dictionary<string, Action>
 {
     ["layers"] = Layers.Run, ["prefix"] = Prefix.Run, ["ops"] = Ops.Run, ["forward"] = ForwardModes.Run,
     ["conv1"] = Conv1Alternatives.Run, ["nomkldnn"] = NoMkldnn.Run, ["mkl"] = Mkl.Run, ["switch"] = Switch.Run,
-    ["adamops"] = AdamOps.Run,
+    ["adamops"] = AdamOps.Run, ["function"] = FunctionCost.Run, ["fusion"] = Fusion.Run,
 };
 if (args.Length > 1)
 {
