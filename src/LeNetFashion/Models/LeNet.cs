@@ -6,7 +6,8 @@ namespace LeNetFashion.Models;
 
 /// <summary>
 /// The tutorial's LeNet for 28 × 28 grayscale images: <c>conv</c> = Conv2d(1, 6, 5), Sigmoid, MaxPool2d(2, 2),
-/// Conv2d(6, 16, 5), Sigmoid, MaxPool2d(2, 2) (<see cref="Layers.MaxPool2d"/>); flatten; <c>fc</c> = Linear(256, 120), Sigmoid, Linear(120, 84),
+/// Conv2d(6, 16, 5), Sigmoid, MaxPool2d(2, 2) (<see cref="Layers.Sigmoid"/> and <see cref="Layers.MaxPool2d"/>, differentiated
+/// as pairs while training); flatten; <c>fc</c> = Linear(256, 120), Sigmoid, Linear(120, 84),
 /// Sigmoid, Linear(84, 10). 44,426 parameters. Input <c>[N, 1, 28, 28]</c> float32, output logits <c>[N, 10]</c>.
 /// </summary>
 /// <remarks>

@@ -19,7 +19,8 @@ namespace LeNetFashion.Models.Layers;
 /// and the output is <c>input.view(N, C, H × W).gather(2, indices)</c>: LibTorch's autograd then differentiates
 /// the gather (its backward adds each output gradient at its index, as max pooling's backward does), so no managed
 /// callback runs in the backward pass. Windows do not overlap, so every input element receives at most one
-/// gradient and the sums are exact.
+/// gradient and the sums are exact. A layer created with the <see cref="Sigmoid"/> before it instead differentiates
+/// sigmoid and pooling in one step while training (<see cref="SigmoidMaxPoolFunction"/>), with the same bits.
 /// </para>
 /// <para>
 /// Inputs that are not contiguous float32 CPU tensors <c>[N, C, H, W]</c> with even H and W go to LibTorch's
