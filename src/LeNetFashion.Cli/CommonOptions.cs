@@ -83,15 +83,24 @@ internal static class CommonOptions
         return o;
     }
 
-    /// <summary>An optional integer of at least 1.</summary>
-    public static Option<int?> OptionalPositiveInt(string name, string description, string helpName)
+    /// <summary>An optional integer of at least 1 and, when <paramref name="max"/> is set, at most <paramref name="max"/>.</summary>
+    /// <param name="name">Option name.</param>
+    /// <param name="description">Help text.</param>
+    /// <param name="helpName">Placeholder in the help text.</param>
+    /// <param name="max">The largest value allowed, or null for no limit.</param>
+    /// <param name="maxReason">Appended to the message when a limit applies, e.g. " (this machine has 2 logical cores)".</param>
+    public static Option<int?> OptionalPositiveInt(string name, string description, string helpName, int? max = null, string? maxReason = null)
     {
         var o = new Option<int?>(name) { Description = description, HelpName = helpName };
         o.Validators.Add(r =>
         {
             if (TryGet<int?>(r, out var v) && v is < 1)
             {
-                r.AddError($"{name} {v}: expected an integer of at least 1");
+                r.AddError(max is null ? $"{name} {v}: expected an integer of at least 1" : $"{name} {v}: expected an integer from 1 to {max}{maxReason}");
+            }
+            else if (v > max)
+            {
+                r.AddError($"{name} {v}: expected an integer from 1 to {max}{maxReason}");
             }
         });
         return o;

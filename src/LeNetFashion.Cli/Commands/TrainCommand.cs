@@ -46,7 +46,12 @@ internal sealed class TrainCommand : Command
     private readonly Option<bool> _augment = new("--augment") { Description = "Augment training batches: random crop with 2-pixel padding and random horizontal flip, per image." };
     private readonly Option<bool> _normalize = new("--normalize") { Description = "Standardise inputs with the mean and standard deviation of the split's training images; stored with the model and applied wherever it is used." };
     private readonly EnumOption<ComputeDevice> _device = CommonOptions.Device();
-    private readonly Option<int?> _threads = CommonOptions.OptionalPositiveInt("--threads", $"CPU threads for LibTorch. Default: all logical cores ({Environment.ProcessorCount} here).", "n");
+    private readonly Option<int?> _threads = CommonOptions.OptionalPositiveInt(
+        "--threads", $"CPU threads for LibTorch, at most {MaxThreads}. Default: all logical cores ({Environment.ProcessorCount} here).", "n",
+        MaxThreads, $" (this machine has {Environment.ProcessorCount} logical cores)");
+
+    // LibTorch starts one OpenMP thread per requested thread; 100,000 exhausted the machine's processes (new-user check).
+    private static readonly int MaxThreads = Math.Max(256, Environment.ProcessorCount);
     private readonly Option<long?> _seed = new("--seed")
     {
         Description = "Seed for the weight initialisation; with the same seed and options, CPU runs are bitwise reproducible. Default: a random seed, recorded in model.json.",

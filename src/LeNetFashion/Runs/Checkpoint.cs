@@ -24,7 +24,8 @@ public sealed class Checkpoint(string runDir)
 
     /// <summary>Reads <c>state.json</c> of a run folder.</summary>
     /// <exception cref="ArgumentException">No such folder or no checkpoint in it; one-line message.</exception>
-    /// <exception cref="IOException">An unreadable checkpoint; one-line message.</exception>
+    /// <exception cref="IOException">The state file cannot be read; one-line message.</exception>
+    /// <exception cref="ModelFileException">The state file is empty or not valid JSON; one-line message.</exception>
     public static CheckpointState ReadState(string runDir)
     {
         var dir = Path.Combine(runDir, RunFiles.CheckpointDir);
@@ -47,11 +48,11 @@ public sealed class Checkpoint(string runDir)
         try
         {
             return JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(path), ModelStore.JsonOptions)
-                ?? throw new IOException($"{path}: empty checkpoint state");
+                ?? throw new ModelFileException($"--resume {runDir}: the checkpoint in {dir} is damaged ({path} is empty); start a new run or resume another folder");
         }
         catch (JsonException e)
         {
-            throw new IOException($"{path}: damaged checkpoint state ({e.Message})", e);
+            throw new ModelFileException($"--resume {runDir}: the checkpoint in {dir} is damaged ({Path.GetFileName(path)} is not valid JSON at line {e.LineNumber + 1}); start a new run or resume another folder", e);
         }
     }
 

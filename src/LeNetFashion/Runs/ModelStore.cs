@@ -79,8 +79,8 @@ public static class ModelStore
     /// <param name="modelPath">The weights file.</param>
     /// <param name="expectedArchitecture">When set, refuse a model of any other architecture.</param>
     /// <returns>The classifier (on the CPU, in eval mode; the caller disposes it) and the metadata.</returns>
-    /// <exception cref="ModelFileException">Missing, damaged or truncated file, another architecture, or weights
-    /// that do not fit the architecture.</exception>
+    /// <exception cref="ModelFileException">Missing, damaged or truncated file, another architecture, weights
+    /// that do not fit the architecture, or NaN or infinite weights.</exception>
     public static (Classifier Classifier, ModelMetadata Metadata) Load(string modelPath, string? expectedArchitecture = null)
     {
         if (SafetensorsFile.IsSafetensors(modelPath))
@@ -117,8 +117,36 @@ public static class ModelStore
                 $"{modelPath}: not a valid '{metadata.Architecture}' weights file ({FirstLine(e.Message)}); it may be truncated, damaged or of another architecture", e);
         }
 
+        RequireFiniteWeights(model, modelPath);
         model.eval();
         return (new Classifier(model, architecture, metadata.ClassNames, metadata.Preprocessing), metadata);
+    }
+
+    /// <summary>
+    /// Refuses weights that are NaN or infinite: such a file scores every image as class 0 with NaN probabilities, so
+    /// it is damaged or was written by a diverged run. The model is disposed before the exception.
+    /// </summary>
+    /// <param name="model">The loaded model.</param>
+    /// <param name="modelPath">The file, for the message.</param>
+    /// <exception cref="ModelFileException">A floating-point parameter or buffer has a non-finite element.</exception>
+    internal static void RequireFiniteWeights(nn.Module<Tensor, Tensor> model, string modelPath)
+    {
+        using var scope = NewDisposeScope();
+        foreach (var (name, tensor) in model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).Concat(model.named_buffers()))
+        {
+            if (!tensor.is_floating_point())
+            {
+                continue;
+            }
+
+            var bad = tensor.isfinite().logical_not().sum().item<long>();
+            if (bad > 0)
+            {
+                var message = $"{modelPath}: {bad} of {tensor.numel()} values of '{name}' are NaN or infinite; the file is damaged or comes from a run that diverged";
+                model.Dispose();
+                throw new ModelFileException(message);
+            }
+        }
     }
 
     private static string FirstLine(string s)

@@ -134,7 +134,7 @@ public static class SafetensorsFile
     /// <param name="expectedArchitecture">When set, refuse a model of any other architecture.</param>
     /// <returns>The classifier (on the CPU, in eval mode; the caller disposes it) and metadata built from the header.</returns>
     /// <exception cref="ModelFileException">Missing or damaged file, tensors that are not float32 (batch norm's int64 counter apart), an unknown architecture,
-    /// keys or shapes that match no registered architecture, or malformed metadata.</exception>
+    /// keys or shapes that match no registered architecture, malformed metadata, or NaN or infinite weights.</exception>
     public static (Classifier Classifier, ModelMetadata Metadata) Load(string path, string? expectedArchitecture = null)
     {
         var (tensors, meta) = ReadHeader(path);
@@ -196,6 +196,7 @@ public static class SafetensorsFile
             throw new ModelFileException($"{path}: its tensors do not fit the '{architecture.Name}' state dict ({FirstLine(e.Message)}); expected the keys {string.Join(", ", StateDictShapes(architecture).Keys)}", e);
         }
 
+        ModelStore.RequireFiniteWeights(model, path);
         model.eval();
         var metadata = new ModelMetadata
         {

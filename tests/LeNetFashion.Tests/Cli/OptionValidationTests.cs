@@ -15,7 +15,8 @@ public sealed class OptionValidationTests
     [Theory]
     [InlineData("--epochs", "0", "--epochs 0: expected an integer of at least 1")]
     [InlineData("--batch-size", "-3", "--batch-size -3: expected an integer of at least 1")]
-    [InlineData("--threads", "0", "--threads 0: expected an integer of at least 1")]
+    [InlineData("--threads", "0", "--threads 0: expected an integer from 1 to ")]
+    [InlineData("--threads", "100000", "--threads 100000: expected an integer from 1 to ")] // 100,000 OpenMP threads exhausted the machine's processes
     [InlineData("--limit", "0", "--limit 0: expected an integer of at least 1")]
     [InlineData("--lr", "0", "--lr 0: expected a positive finite number such as 0.001")]
     [InlineData("--lr", "NaN", "--lr NaN: expected a positive finite number such as 0.001")]

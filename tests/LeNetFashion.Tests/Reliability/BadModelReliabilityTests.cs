@@ -1,4 +1,5 @@
 using LeNetFashion.Cli;
+using LeNetFashion.Runs;
 using Xunit;
 
 namespace LeNetFashion.Tests.Reliability;
@@ -90,6 +91,35 @@ public sealed class BadModelReliabilityTests(TrainedModelFixture trained) : Test
 
         Cli.AssertError(Eval(model), ExitCodes.BadInput,
             $"{model}: not a valid 'lenet' weights file (Attempted to read past the end of the stream.); it may be truncated, damaged or of another architecture");
+    }
+
+    [Fact]
+    public void A_model_with_a_nan_weight_is_refused_naming_the_tensor()
+    {
+        var model = CopyModel();
+        var bytes = File.ReadAllBytes(model);
+        BitConverter.GetBytes(float.NaN).CopyTo(bytes, bytes.Length - 4); // the last value of the last tensor, fc.4.bias
+        File.WriteAllBytes(model, bytes);
+
+        Cli.AssertError(Eval(model), ExitCodes.BadInput,
+            $"{model}: 1 of 10 values of 'fc.4.bias' are NaN or infinite; the file is damaged or comes from a run that diverged");
+    }
+
+    [Fact]
+    public void A_damaged_checkpoint_state_is_refused_on_resume_as_bad_input()
+    {
+        var run = Path.Combine(TempDir, "run");
+        var checkpoint = Path.Combine(run, RunFiles.CheckpointDir);
+        Directory.CreateDirectory(checkpoint);
+        foreach (var file in Directory.GetFiles(Path.Combine(trained.RunDir, RunFiles.CheckpointDir)))
+        {
+            File.Copy(file, Path.Combine(checkpoint, Path.GetFileName(file)));
+        }
+
+        File.WriteAllText(Path.Combine(checkpoint, "state.json"), "{ \"epochs\": ");
+
+        Cli.AssertError(Cli.Run("train", "--resume", run, "--epochs", "2", "--data-dir", trained.DataDir), ExitCodes.BadInput,
+            $"--resume {run}: the checkpoint in {checkpoint} is damaged (state.json is not valid JSON at line 1); start a new run or resume another folder");
     }
 
     [Fact]
