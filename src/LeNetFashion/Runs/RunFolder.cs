@@ -118,7 +118,8 @@ public sealed class RunFolder : IDisposable
                 throw new IOException($"--output {output}: is a file; expected a folder");
             }
 
-            if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any() && !overwrite)
+            // A lone .lock is left by a run killed with SIGKILL before it wrote anything; a live run holding it is refused by Lock.
+            if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any(e => System.IO.Path.GetFileName(e) != LockFile) && !overwrite)
             {
                 throw new IOException($"--output {output}: folder exists and is not empty; choose another folder or add --overwrite");
             }

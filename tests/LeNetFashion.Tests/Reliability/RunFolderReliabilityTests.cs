@@ -33,6 +33,25 @@ public sealed class RunFolderReliabilityTests : TestBase
     }
 
     [Fact]
+    public void A_folder_holding_only_the_lock_of_a_killed_run_is_reused_and_one_held_by_a_live_run_is_named_as_such()
+    {
+        // kill -9 before the first output leaves only .lock (DeleteOnClose never ran); nothing else is in the folder.
+        Directory.CreateDirectory(Run);
+        File.WriteAllText(Path.Combine(Run, ".lock"), string.Empty);
+        var r = Train("--epochs", "1", "--output", Run);
+        Assert.True(r.Code == 0, r.Error);
+        Assert.True(File.Exists(Path.Combine(Run, "model.dat")));
+
+        var other = Path.Combine(TempDir, "other");
+        Directory.CreateDirectory(other);
+        using (new FileStream(Path.Combine(other, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            Cli.AssertError(Train("--epochs", "1", "--output", other), ExitCodes.OutputError,
+                $"--output {other}: another train run is writing to this folder; wait for it to end or choose another folder");
+        }
+    }
+
+    [Fact]
     public void Overwrite_replaces_the_previous_runs_outputs_and_keeps_other_files()
     {
         Assert.Equal(0, Train("--epochs", "1", "--output", Run).Code);
