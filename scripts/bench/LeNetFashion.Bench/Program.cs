@@ -15,7 +15,9 @@ using static TorchSharp.torch;
 //   nomkldnn   both convolutions by oneDNN against LibTorch's own (im2col + GEMM);
 //   mkl        which classifier operations give other bits on 1 LibTorch thread than on 2;
 //   switch     the classifier on 1 thread and the convolutions on 2, against 2 throughout (time and weights);
-//   adamops    which float expression each of LibTorch's Adam operations computes (fused multiply-add or not).
+//   adamops    which float expression each of LibTorch's Adam operations computes (fused multiply-add or not);
+//   function   what a TorchSharp custom autograd function costs over the native operation it wraps;
+//   fusion     LeNet with sigmoid and pooling differentiated in one step against nn.Sigmoid + pooling (time, weights).
 LeNetFashion.Runtime.NativeAllocator.Tune();
 var threads = args.Length > 0 ? int.Parse(args[0]) : 2;
 torch.set_num_threads(threads);
