@@ -143,7 +143,8 @@ public sealed class Adam : TorchSharp.Modules.Adam
         using var noGrad = no_grad();
         var sqrtBiasCorrection2 = Math.Sqrt(biasCorrection2);
         var negativeStepSize = -(lr / biasCorrection1);
-        if (_managedKernel && new[] { weightDecay, beta1, 1 - beta1, beta2, 1 - beta2, sqrtBiasCorrection2, eps, negativeStepSize }.All(FitsFloat))
+        if (_managedKernel && FitsFloat(weightDecay) && FitsFloat(beta1) && FitsFloat(beta2) && FitsFloat(sqrtBiasCorrection2)
+            && FitsFloat(eps) && FitsFloat(negativeStepSize))
         {
             var scalars = new AdamScalars(
                 weightDecay != 0, (float)weightDecay, (float)beta1, (float)(1 - beta1), (float)beta2, (float)(1 - beta2),
