@@ -16,8 +16,7 @@ using static TorchSharp.torch;
 //   mkl        which classifier operations give other bits on 1 LibTorch thread than on 2;
 //   switch     the classifier on 1 thread and the convolutions on 2, against 2 throughout (time and weights);
 //   adamops    which float expression each of LibTorch's Adam operations computes (fused multiply-add or not);
-//   function   what a TorchSharp custom autograd function costs over the native operation it wraps;
-//   fusion     LeNet with sigmoid and pooling differentiated in one step against nn.Sigmoid + pooling (time, weights).
+//   function   what a TorchSharp custom autograd function costs over the native operation it wraps.
 LeNetFashion.Runtime.NativeAllocator.Tune();
 var threads = args.Length > 0 ? int.Parse(args[0]) : 2;
 torch.set_num_threads(threads);
@@ -25,7 +24,7 @@ var modes = new Dictionary<string, Action>
 {
     ["layers"] = Layers.Run, ["prefix"] = Prefix.Run, ["ops"] = Ops.Run, ["forward"] = ForwardModes.Run,
     ["conv1"] = Conv1Alternatives.Run, ["nomkldnn"] = NoMkldnn.Run, ["mkl"] = Mkl.Run, ["switch"] = Switch.Run,
-    ["adamops"] = AdamOps.Run, ["function"] = FunctionCost.Run, ["fusion"] = Fusion.Run,
+    ["adamops"] = AdamOps.Run, ["function"] = FunctionCost.Run,
 };
 if (args.Length > 1)
 {

@@ -6,8 +6,7 @@ namespace LeNetFashion.Models;
 
 /// <summary>
 /// The tutorial's LeNet for 28 × 28 grayscale images: <c>conv</c> = Conv2d(1, 6, 5), Sigmoid, MaxPool2d(2, 2),
-/// Conv2d(6, 16, 5), Sigmoid, MaxPool2d(2, 2) (<see cref="Layers.Sigmoid"/> and <see cref="Layers.MaxPool2d"/>, differentiated
-/// as pairs while training); flatten; <c>fc</c> = Linear(256, 120), Sigmoid, Linear(120, 84),
+/// Conv2d(6, 16, 5), Sigmoid, MaxPool2d(2, 2) (<see cref="Layers.MaxPool2d"/>); flatten; <c>fc</c> = Linear(256, 120), Sigmoid, Linear(120, 84),
 /// Sigmoid, Linear(84, 10). 44,426 parameters. Input <c>[N, 1, 28, 28]</c> float32, output logits <c>[N, 10]</c>.
 /// </summary>
 /// <remarks>
@@ -25,7 +24,13 @@ public sealed class LeNet : TwoStageNetwork
         : base(
             nameof(LeNet),
             "conv",
-            ConvolutionStage(),
+            Sequential(
+                Conv2d(1, 6, 5),
+                Sigmoid(),
+                new Layers.MaxPool2d(),
+                Conv2d(6, 16, 5),
+                Sigmoid(),
+                new Layers.MaxPool2d()),
             "fc",
             Sequential(
                 Linear(16 * 4 * 4, 120),
@@ -34,20 +39,5 @@ public sealed class LeNet : TwoStageNetwork
                 Sigmoid(),
                 Linear(84, 10)))
     {
-    }
-
-    // Sigmoid and pooling as pairs (Layers.Sigmoid, Layers.MaxPool2d(sigmoid)) so that training differentiates each pair
-    // in one step; values, gradients and state-dict keys are those of nn.Sigmoid and nn.MaxPool2d(2, 2).
-    private static TorchSharp.Modules.Sequential ConvolutionStage()
-    {
-        var sigmoid1 = new Layers.Sigmoid();
-        var sigmoid2 = new Layers.Sigmoid();
-        return Sequential(
-            Conv2d(1, 6, 5),
-            sigmoid1,
-            new Layers.MaxPool2d(sigmoid1),
-            Conv2d(6, 16, 5),
-            sigmoid2,
-            new Layers.MaxPool2d(sigmoid2));
     }
 }

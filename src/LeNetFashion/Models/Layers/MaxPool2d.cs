@@ -19,8 +19,7 @@ namespace LeNetFashion.Models.Layers;
 /// and the output is <c>input.view(N, C, H × W).gather(2, indices)</c>: LibTorch's autograd then differentiates
 /// the gather (its backward adds each output gradient at its index, as max pooling's backward does), so no managed
 /// callback runs in the backward pass. Windows do not overlap, so every input element receives at most one
-/// gradient and the sums are exact. A layer created with the <see cref="Sigmoid"/> before it instead differentiates
-/// sigmoid and pooling in one step while training (<see cref="SigmoidMaxPoolFunction"/>), with the same bits.
+/// gradient and the sums are exact.
 /// </para>
 /// <para>
 /// Inputs that are not contiguous float32 CPU tensors <c>[N, C, H, W]</c> with even H and W go to LibTorch's
@@ -35,19 +34,6 @@ public sealed class MaxPool2d : TorchSharp.torch.nn.Module<Tensor, Tensor>
         : base(nameof(MaxPool2d))
     {
     }
-
-    /// <summary>
-    /// Creates the layer for inputs that come from <paramref name="sigmoid"/>: while autograd records, sigmoid and pooling
-    /// are then differentiated in one step (<see cref="Sigmoid"/>), with the same values and gradients.
-    /// </summary>
-    /// <param name="sigmoid">The sigmoid layer placed just before this one.</param>
-    public MaxPool2d(Sigmoid sigmoid)
-        : this()
-    {
-        _sigmoid = sigmoid;
-    }
-
-    private readonly Sigmoid? _sigmoid;
 
     /// <summary>Pools <paramref name="input"/> <c>[N, C, H, W]</c> to <c>[N, C, H / 2, W / 2]</c> (floor for odd sizes).</summary>
     /// <param name="input">Activations, <c>[N, C, H, W]</c>.</param>
@@ -72,13 +58,6 @@ public sealed class MaxPool2d : TorchSharp.torch.nn.Module<Tensor, Tensor>
             }
 
             return output;
-        }
-
-        using var z = _sigmoid?.TakeInputOf(input);
-        if (z is not null && z.is_contiguous() && z.dtype == ScalarType.Float32 && z.device_type == TorchSharp.DeviceType.CPU)
-        {
-            using var s = input.detach();
-            return SigmoidMaxPoolFunction.apply(z, s);
         }
 
         using var indices = empty([n, c, (h / 2) * (w / 2)], ScalarType.Int64);
