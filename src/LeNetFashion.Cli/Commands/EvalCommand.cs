@@ -17,6 +17,11 @@ internal sealed class EvalCommand : Command
     };
 
     private readonly Option<string?> _dataDir = CommonOptions.DataDir();
+    private readonly Option<string?> _testDir = CommonOptions.NonEmpty(new Option<string?>("--test-dir")
+    {
+        Description = "For a model trained on a folder of pictures: the test pictures, one sub-folder per class. Default: the model's own, or <data-dir>/test.",
+        HelpName = "dir",
+    });
     private readonly EnumOption<ComputeDevice> _device = CommonOptions.Device();
     private readonly Option<int?> _batchSize = CommonOptions.OptionalPositiveInt(
         "--batch-size", $"Images per forward pass. Default: {Evaluator.DefaultBatchSize} for the test set (as train's final test), the training batch size for --split val.", "n");
@@ -33,6 +38,7 @@ internal sealed class EvalCommand : Command
     {
         Options.Add(_model);
         Options.Add(_dataDir);
+        Options.Add(_testDir);
         Options.Add(_device);
         Options.Add(_batchSize);
         Options.Add(_output);
@@ -46,6 +52,7 @@ internal sealed class EvalCommand : Command
     {
         Model = parse.GetValue(_model)!,
         DataDir = parse.GetValue(_dataDir),
+        TestDir = parse.GetValue(_testDir),
         Device = _device.Value(parse),
         BatchSize = parse.GetValue(_batchSize),
         Output = parse.GetValue(_output),

@@ -78,7 +78,7 @@ internal sealed class PredictCommand : Command
             TorchRuntime.EnsureLoaded();
             var (classifier, _) = ModelStore.Load(parse.GetValue(command._model)!);
             using var _ = classifier;
-            var shape = classifier.Architecture.InputShape;
+            var shape = classifier.Spec.InputShape;
             if (shape[0] != 1)
             {
                 throw new ArgumentException($"predict: the model's architecture '{classifier.Architecture.Name}' takes {shape[0]} channels; only 1-channel (grey) models are supported");

@@ -18,7 +18,18 @@ internal sealed class TrainCommand : Command
     private static readonly RunConfig Defaults = new();
 
     private readonly Option<string?> _dataDir = CommonOptions.DataDir();
-    private readonly Option<string> _dataset = CommonOptions.OneOf("--dataset", "Data set: fashion-mnist (the tutorial's) or mnist (handwritten digits; see scripts/get-data.sh --dataset mnist).", Datasets.Names, Defaults.Dataset);
+    private readonly Option<string> _dataset = CommonOptions.OneOf("--dataset", "Data set: fashion-mnist (the tutorial's), mnist (handwritten digits; see scripts/get-data.sh --dataset mnist) or folder (your own pictures: --data-dir with one sub-folder per class; chosen by itself when --data-dir is laid out so).", [.. Datasets.Names, FolderDataset.Name], Defaults.Dataset);
+    private readonly Option<string?> _testDir = CommonOptions.NonEmpty(new Option<string?>("--test-dir")
+    {
+        Description = "Test pictures of a folder data set: one sub-folder per class, as in --data-dir. Default: <data-dir>/test when --data-dir holds train/ and test/.",
+        HelpName = "dir",
+    });
+
+    private readonly Option<string?> _config = CommonOptions.NonEmpty(new Option<string?>("--config")
+    {
+        Description = "Read the run's settings from a JSON file: the keys of model.json's \"options\" (snake_case, any subset), or a whole model.json to repeat that run; options given on the command line override the file.",
+        HelpName = "file",
+    });
     private readonly Option<string> _arch = CommonOptions.OneOf("--arch", $"Network to train: {string.Join("; ", Architectures.All.Select(a => $"{a.Name}: {a.Description}"))}.", Architectures.Names, Defaults.Architecture);
     private readonly Option<int> _epochs = CommonOptions.PositiveInt("--epochs", "Number of epochs (passes over the training batches).", Defaults.Epochs, "n");
     private readonly Option<int> _batchSize = CommonOptions.PositiveInt("--batch-size", "Images per batch; the last batch may be smaller.", Defaults.BatchSize, "n");
@@ -51,7 +62,7 @@ internal sealed class TrainCommand : Command
         MaxThreads, $" (this machine has {Environment.ProcessorCount} logical cores)");
 
     // LibTorch starts one OpenMP thread per requested thread; 100,000 exhausted the machine's processes (new-user check).
-    private static readonly int MaxThreads = Math.Max(256, Environment.ProcessorCount);
+    private static readonly int MaxThreads = RunConfig.MaxThreads;
     private readonly Option<long?> _seed = new("--seed")
     {
         Description = "Seed for the weight initialisation; with the same seed and options, CPU runs are bitwise reproducible. Default: a random seed, recorded in model.json.",
@@ -74,12 +85,20 @@ internal sealed class TrainCommand : Command
 
     private readonly Option<string?> _init = CommonOptions.NonEmpty(new Option<string?>("--init") { Description = "Start from the weights of this model file (model.dat or .safetensors, e.g. written by PyTorch) instead of a fresh initialisation; its architecture must be --arch.", HelpName = "file" });
     private readonly Option<bool> _verbose = CommonOptions.Verbose();
+    private readonly Option<string?> _kernels = new("--kernels")
+    {
+        Description = $"managed (default): the tool's faster 2 × 2 max pooling and flat-buffer Adam; libtorch: TorchSharp's and LibTorch's own. Both give bitwise the same run. Default: ${Kernels.EnvironmentVariable}, else managed.",
+        HelpName = "managed|libtorch",
+        CustomParser = r => CommonOptions.Choice(r, "--kernels", Kernels.Names),
+    };
 
     /// <summary>Creates the command; its action writes to <paramref name="output"/> and <paramref name="error"/>.</summary>
     public TrainCommand(TextWriter output, TextWriter error, CancellationToken cancellationToken)
         : base("train", "Train a network (the tutorial's LeNet and recipe by default) on Fashion-MNIST and write the model, history.csv, curves.png, samples.png and the test-set confusion matrix into a run folder.")
     {
+        Options.Add(_config);
         Options.Add(_dataDir);
+        Options.Add(_testDir);
         Options.Add(_dataset);
         Options.Add(_arch);
         Options.Add(_epochs);
@@ -104,20 +123,12 @@ internal sealed class TrainCommand : Command
         Options.Add(_limit);
         Options.Add(_resume);
         Options.Add(_init);
+        Options.Add(_kernels);
         Options.Add(_verbose);
         Validators.Add(r =>
         {
-            if (r.GetResult(_momentum) is { Implicit: false } && r.GetValue(_optimizer) != Optimizers.Sgd)
-            {
-                r.AddError("--momentum: only SGD has momentum; add --optimizer sgd (Adam and AdamW use their betas)");
-            }
-
-            var stepOptions = new Option[] { _stepSize, _gamma }.Where(o => r.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
-            if (stepOptions.Count > 0 && r.GetValue(_lrSchedule) != LrSchedules.Step)
-            {
-                r.AddError($"{string.Join(" and ", stepOptions)}: only the step schedule uses {(stepOptions.Count == 1 ? "it" : "them")}; add --lr-schedule step");
-            }
-
+            // Checks that span options (momentum only with SGD, step settings only with the step schedule) are the
+            // library's (RunConfig.Validate), so that a --config file gets them too.
             if (r.GetResult(_resume) is not { Implicit: false })
             {
                 return;
@@ -133,39 +144,55 @@ internal sealed class TrainCommand : Command
     }
 
     /// <summary>The options that may be given with <c>--resume</c>; every other option conflicts with it.</summary>
-    public IReadOnlyList<Option> ResumeCompatible => [_resume, _epochs, _dataDir, _verbose];
+    public IReadOnlyList<Option> ResumeCompatible => [_resume, _epochs, _dataDir, _testDir, _kernels, _verbose];
 
-    /// <summary>Maps the parsed command line onto a request.</summary>
-    public TrainRequest ToRequest(ParseResult parse) => new()
+    /// <summary>
+    /// Maps the parsed command line onto a request: the <c>--config</c> file's settings (or the defaults), overridden by
+    /// every option given on the command line.
+    /// </summary>
+    /// <exception cref="ArgumentException">The configuration file cannot be read or holds unknown keys.</exception>
+    public TrainRequest ToRequest(ParseResult parse)
     {
-        Config = new RunConfig
+        if (parse.GetValue(_kernels) is { } kernels)
         {
-            Dataset = parse.GetValue(_dataset)!,
-            Architecture = parse.GetValue(_arch)!,
-            Epochs = parse.GetValue(_epochs),
-            BatchSize = parse.GetValue(_batchSize),
-            LearningRate = parse.GetValue(_lr),
-            TrainRate = parse.GetValue(_trainRate),
-            Optimizer = parse.GetValue(_optimizer)!,
-            Momentum = parse.GetValue(_momentum),
-            WeightDecay = parse.IsGiven(_weightDecay) ? parse.GetValue(_weightDecay) : null,
-            LrSchedule = parse.GetValue(_lrSchedule)!,
-            StepSize = parse.GetValue(_stepSize),
-            Gamma = parse.GetValue(_gamma),
-            Patience = parse.GetValue(_patience),
-            Shuffle = parse.GetValue(_shuffle),
-            Augment = parse.GetValue(_augment),
-            Normalize = parse.GetValue(_normalize),
-            Device = _device.Value(parse),
-            Threads = parse.GetValue(_threads),
-            Seed = parse.GetValue(_seed),
-            Limit = parse.GetValue(_limit),
-            Init = parse.GetValue(_init) is { } init ? Path.GetFullPath(init) : null,
-        },
-        DataDir = parse.GetValue(_dataDir),
-        Output = parse.GetValue(_output),
-        Overwrite = parse.GetValue(_overwrite),
-        Resume = parse.GetValue(_resume),
-        ResumeEpochs = parse.IsGiven(_epochs) ? parse.GetValue(_epochs) : null,
-    };
+            Kernels.Set(kernels, $"--kernels {kernels}");
+        }
+
+        var c = parse.GetValue(_config) is { } file ? RunConfig.Read(file) : new RunConfig();
+        T Given<T>(Option<T> option, T current) => parse.IsGiven(option) ? parse.GetValue(option)! : current;
+        c = c with
+        {
+            Dataset = Given(_dataset, c.Dataset),
+            Architecture = Given(_arch, c.Architecture),
+            Epochs = Given(_epochs, c.Epochs),
+            BatchSize = Given(_batchSize, c.BatchSize),
+            LearningRate = Given(_lr, c.LearningRate),
+            TrainRate = Given(_trainRate, c.TrainRate),
+            Optimizer = Given(_optimizer, c.Optimizer),
+            Momentum = Given(_momentum, c.Momentum),
+            WeightDecay = parse.IsGiven(_weightDecay) ? parse.GetValue(_weightDecay) : c.WeightDecay,
+            LrSchedule = Given(_lrSchedule, c.LrSchedule),
+            StepSize = Given(_stepSize, c.StepSize),
+            Gamma = Given(_gamma, c.Gamma),
+            Patience = Given(_patience, c.Patience),
+            Shuffle = Given(_shuffle, c.Shuffle),
+            Augment = Given(_augment, c.Augment),
+            Normalize = Given(_normalize, c.Normalize),
+            Device = parse.IsGiven(_device) ? _device.Value(parse) : c.Device,
+            Threads = Given(_threads, c.Threads),
+            Seed = Given(_seed, c.Seed),
+            Limit = Given(_limit, c.Limit),
+            Init = parse.GetValue(_init) is { } init ? Path.GetFullPath(init) : c.Init,
+        };
+        return new TrainRequest
+        {
+            Config = c,
+            DataDir = parse.GetValue(_dataDir),
+            TestDir = parse.GetValue(_testDir),
+            Output = parse.GetValue(_output),
+            Overwrite = parse.GetValue(_overwrite),
+            Resume = parse.GetValue(_resume),
+            ResumeEpochs = parse.IsGiven(_epochs) ? parse.GetValue(_epochs) : null,
+        };
+    }
 }

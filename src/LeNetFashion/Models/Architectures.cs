@@ -9,15 +9,15 @@ public static class Architectures
 {
     /// <summary>The tutorial's LeNet (sigmoid, max-pool), 44,426 parameters; the default.</summary>
     public static Architecture LeNet { get; } = new(
-        Models.LeNet.ArchitectureName, "the tutorial's LeNet (sigmoid, max-pool), 44,426 parameters", [1, 28, 28], 10, () => new Models.LeNet());
+        Models.LeNet.ArchitectureName, "the tutorial's LeNet (sigmoid, max-pool), 44,426 parameters", Models.LeNet.MinSide, s => new Models.LeNet(s));
 
     /// <summary>The tutorial's second listing: LeNet-5 with ReLU, average pooling and dropout, 61,706 parameters.</summary>
     public static Architecture LeNet5 { get; } = new(
-        Models.LeNet5.ArchitectureName, "the tutorial's second listing, LeNet-5 (ReLU, average pooling, dropout 0.5), 61,706 parameters", [1, 28, 28], 10, () => new Models.LeNet5());
+        Models.LeNet5.ArchitectureName, "the tutorial's second listing, LeNet-5 (ReLU, average pooling, dropout 0.5), 61,706 parameters", Models.LeNet5.MinSide, s => new Models.LeNet5(s));
 
     /// <summary>A small modern network: three conv + batch-norm + ReLU blocks, max pooling, dropout; 83,562 parameters.</summary>
     public static Architecture BnCnn { get; } = new(
-        Models.BnCnn.ArchitectureName, "three conv + batch-norm + ReLU blocks with max pooling and dropout, 83,562 parameters", [1, 28, 28], 10, () => new Models.BnCnn());
+        Models.BnCnn.ArchitectureName, "three conv + batch-norm + ReLU blocks with max pooling and dropout, 83,562 parameters", Models.BnCnn.MinSide, s => new Models.BnCnn(s));
 
     /// <summary>Every registered architecture, the default first.</summary>
     public static IReadOnlyList<Architecture> All { get; } = [LeNet, LeNet5, BnCnn];

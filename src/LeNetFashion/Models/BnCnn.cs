@@ -23,13 +23,23 @@ public sealed class BnCnn : TwoStageNetwork
     /// <summary>Architecture name used on the command line and in model metadata.</summary>
     public const string ArchitectureName = "bn-cnn";
 
-    /// <summary>Creates the model with freshly initialised weights (uses the global torch generator).</summary>
+    /// <summary>Creates the model for Fashion-MNIST (<see cref="ModelSpec.FashionMnist"/>) with freshly initialised weights (uses the global torch generator).</summary>
     public BnCnn()
+        : this(ModelSpec.FashionMnist)
+    {
+    }
+
+    /// <summary>Smallest height and width: three 2 × 2 poolings leave at least 1 × 1.</summary>
+    public const int MinSide = 8;
+
+    /// <summary>Creates the model for <paramref name="spec"/>: <c>features.0</c> takes its channels, <c>classifier.1</c> has one output per class and takes 96 × the feature map left by three poolings (96 × 3 × 3 for 28 × 28).</summary>
+    /// <param name="spec">Input shape and classes.</param>
+    public BnCnn(ModelSpec spec)
         : base(
             nameof(BnCnn),
             "features",
             Sequential(
-                Conv2d(1, 32, 5, padding: 2, bias: false),
+                Conv2d(spec.Channels, 32, 5, padding: 2, bias: false),
                 BatchNorm2d(32),
                 ReLU(),
                 new Layers.MaxPool2d(),
@@ -44,7 +54,7 @@ public sealed class BnCnn : TwoStageNetwork
             "classifier",
             Sequential(
                 Dropout(0.3),
-                Linear(96 * 3 * 3, 10)))
+                Linear(96 * (spec.Height / 8) * (spec.Width / 8), spec.ClassCount)))
     {
     }
 }

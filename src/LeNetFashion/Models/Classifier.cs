@@ -10,21 +10,15 @@ namespace LeNetFashion.Models;
 public sealed class Classifier : IDisposable
 {
     /// <summary>Wraps <paramref name="model"/>.</summary>
-    /// <param name="model">A module of <paramref name="architecture"/>, mapping <c>[N, C, H, W]</c> float32 to logits <c>[N, K]</c>.</param>
+    /// <param name="model">A module of <paramref name="architecture"/> built for <paramref name="spec"/>, mapping <c>[N, C, H, W]</c> float32 to logits <c>[N, K]</c>.</param>
     /// <param name="architecture">Its registered architecture.</param>
-    /// <param name="classNames">Class names by label; K entries.</param>
+    /// <param name="spec">Input shape and class names (K entries) the model was built for.</param>
     /// <param name="preprocessing">Pixel conversion; <see cref="Preprocessing.ToTensor"/> when null.</param>
-    /// <exception cref="ArgumentException">The number of class names differs from the architecture's logits.</exception>
-    public Classifier(nn.Module<Tensor, Tensor> model, Architecture architecture, IReadOnlyList<string> classNames, Preprocessing? preprocessing = null)
+    public Classifier(nn.Module<Tensor, Tensor> model, Architecture architecture, ModelSpec spec, Preprocessing? preprocessing = null)
     {
-        if (classNames.Count != architecture.ClassCount)
-        {
-            throw new ArgumentException($"{classNames.Count} class names for the {architecture.ClassCount} outputs of '{architecture.Name}'");
-        }
-
         Model = model;
         Architecture = architecture;
-        ClassNames = classNames;
+        Spec = spec;
         Preprocessing = preprocessing ?? Preprocessing.ToTensor;
     }
 
@@ -34,15 +28,19 @@ public sealed class Classifier : IDisposable
     /// <summary>Its architecture.</summary>
     public Architecture Architecture { get; }
 
+    /// <summary>Input shape and classes the network was built for.</summary>
+    public ModelSpec Spec { get; }
+
     /// <summary>Class names by label.</summary>
-    public IReadOnlyList<string> ClassNames { get; }
+    public IReadOnlyList<string> ClassNames => Spec.ClassNames;
 
     /// <summary>How pixels become the model's input.</summary>
     public Preprocessing Preprocessing { get; }
 
-    /// <summary>Creates a classifier with a freshly initialised model (global torch generator).</summary>
-    public static Classifier Create(Architecture architecture, IReadOnlyList<string> classNames, Preprocessing? preprocessing = null) =>
-        new(architecture.Create(), architecture, classNames, preprocessing);
+    /// <summary>Creates a classifier with a freshly initialised model for <paramref name="spec"/> (global torch generator).</summary>
+    /// <exception cref="ArgumentException">The architecture cannot take the specification's input size.</exception>
+    public static Classifier Create(Architecture architecture, ModelSpec spec, Preprocessing? preprocessing = null) =>
+        new(architecture.Create(spec), architecture, spec, preprocessing);
 
     /// <summary>Logits of pixels, in whatever mode (train/eval) the model is in, with gradients when enabled.</summary>
     /// <param name="pixels">Pixels <c>[N, C, H, W]</c> uint8 on the model's device.</param>

@@ -19,13 +19,23 @@ public sealed class LeNet5 : TwoStageNetwork
     /// <summary>Architecture name used on the command line and in model metadata.</summary>
     public const string ArchitectureName = "lenet5";
 
-    /// <summary>Creates the model with freshly initialised weights (uses the global torch generator).</summary>
+    /// <summary>Creates the model for Fashion-MNIST (<see cref="ModelSpec.FashionMnist"/>) with freshly initialised weights (uses the global torch generator).</summary>
     public LeNet5()
+        : this(ModelSpec.FashionMnist)
+    {
+    }
+
+    /// <summary>Smallest height and width: the padded first convolution keeps the size, the second 5 × 5 convolution needs 5 after pooling.</summary>
+    public const int MinSide = 10;
+
+    /// <summary>Creates the model for <paramref name="spec"/>: <c>conv.0</c> takes its channels, <c>fc.5</c> has one output per class and <c>fc.0</c> takes 16 × the feature map left by the convolutions (16 × 5 × 5 for 28 × 28).</summary>
+    /// <param name="spec">Input shape and classes.</param>
+    public LeNet5(ModelSpec spec)
         : base(
             nameof(LeNet5),
             "conv",
             Sequential(
-                Conv2d(1, 6, 5, padding: 2),
+                Conv2d(spec.Channels, 6, 5, padding: 2),
                 ReLU(),
                 AvgPool2d(2, 2),
                 Conv2d(6, 16, 5),
@@ -33,12 +43,14 @@ public sealed class LeNet5 : TwoStageNetwork
                 AvgPool2d(2, 2)),
             "fc",
             Sequential(
-                Linear(16 * 5 * 5, 120),
+                Linear(16 * Side(spec.Height) * Side(spec.Width), 120),
                 ReLU(),
                 Linear(120, 84),
                 ReLU(),
                 Dropout(0.5),
-                Linear(84, 10)))
+                Linear(84, spec.ClassCount)))
     {
     }
+
+    private static int Side(int n) => ModelSpec.Out(ModelSpec.Out(ModelSpec.Out(n, 2, stride: 2), 5), 2, stride: 2);
 }

@@ -1,31 +1,27 @@
 using System.Text.Json;
-using LeNetFashion.IO;
-using LeNetFashion.Models;
-using LeNetFashion.Reporting;
+using System.Text.Json.Nodes;
 using LeNetFashion.Training;
-using static TorchSharp.torch;
 
 namespace LeNetFashion.Runs;
 
 /// <summary>
-/// The resumable checkpoint of the last completed epoch, in <c>&lt;run&gt;/checkpoint/</c>: the model's weights
-/// (<c>last-model.dat</c>), the optimizer's state (<c>optimizer.dat</c>), the best weights so far (<c>best-model.dat</c>),
-/// the history (<c>history.csv</c>) and <c>state.json</c>. A new checkpoint is written into a sibling folder
-/// and swapped in by renames, so a crash leaves either the old or the new one complete.
+/// The resumable checkpoint of the last completed epoch, in <c>&lt;run&gt;/checkpoint/</c>: <c>state.json</c> (the
+/// run's configuration, data folders, completed epochs and the JSON state of every part) and the files the parts
+/// wrote (tensors as safetensors, the optimizer's own state file). The parts are the run's
+/// <see cref="ITrainingState"/> objects (<see cref="Trainer.StatefulParts"/>): the checkpoint saves and restores them
+/// without knowing what is inside. A new checkpoint is written into a sibling folder and swapped in by renames, so a
+/// crash leaves either the old or the new one complete.
 /// </summary>
 public sealed class Checkpoint(string runDir)
 {
     private const string StateFile = "state.json";
-    private const string LastModel = "last-model.dat";
-    private const string BestModel = "best-model.dat";
-    private const string OptimizerFile = "optimizer.dat";
 
     private string Dir => Path.Combine(runDir, RunFiles.CheckpointDir);
 
     /// <summary>Reads <c>state.json</c> of a run folder.</summary>
     /// <exception cref="ArgumentException">No such folder or no checkpoint in it; one-line message.</exception>
     /// <exception cref="IOException">The state file cannot be read; one-line message.</exception>
-    /// <exception cref="ModelFileException">The state file is empty or not valid JSON; one-line message.</exception>
+    /// <exception cref="ModelFileException">The state file is empty, not valid JSON or of another format; one-line message.</exception>
     public static CheckpointState ReadState(string runDir)
     {
         var dir = Path.Combine(runDir, RunFiles.CheckpointDir);
@@ -45,24 +41,34 @@ public sealed class Checkpoint(string runDir)
             throw new ArgumentException($"--resume {runDir}: no checkpoint found ({path} is missing); expected the folder of an interrupted train run");
         }
 
+        CheckpointState? state;
         try
         {
-            return JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(path), ModelStore.JsonOptions)
-                ?? throw new ModelFileException($"--resume {runDir}: the checkpoint in {dir} is damaged ({path} is empty); start a new run or resume another folder");
+            state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(path), ModelStore.JsonOptions);
         }
         catch (JsonException e)
         {
-            throw new ModelFileException($"--resume {runDir}: the checkpoint in {dir} is damaged ({Path.GetFileName(path)} is not valid JSON at line {e.LineNumber + 1}); start a new run or resume another folder", e);
+            throw Damaged(runDir, $"{Path.GetFileName(path)} is not valid JSON at line {e.LineNumber + 1}", e);
         }
+
+        if (state is null)
+        {
+            throw Damaged(runDir, $"{path} is empty");
+        }
+
+        if (state.Format != CheckpointState.CurrentFormat || state.States is null)
+        {
+            throw new ModelFileException($"--resume {runDir}: the checkpoint was written by an earlier version of the tool (format '{state.Format ?? "lenet-fashion-checkpoint/1"}', expected '{CheckpointState.CurrentFormat}') and cannot be resumed exactly; its model.dat is usable, or start a new run with --init {Path.Combine(runDir, RunFiles.Model)}");
+        }
+
+        return state;
     }
 
     /// <summary>Writes the checkpoint of the epochs completed so far.</summary>
-    /// <param name="model">The model with the last completed epoch's weights.</param>
-    /// <param name="optimizer">The optimizer, whose state (moments, step counts, learning rate) is saved.</param>
-    /// <param name="best">The best weights so far, or null.</param>
-    /// <param name="state">What <c>state.json</c> records.</param>
+    /// <param name="parts">Every part with training state, in load order (<see cref="Trainer.StatefulParts"/>).</param>
+    /// <param name="header">What <c>state.json</c> records besides the parts' states.</param>
     /// <exception cref="IOException">A file cannot be written; the previous checkpoint is then left complete.</exception>
-    public void Save(nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, IReadOnlyDictionary<string, Tensor>? best, CheckpointState state)
+    public void Save(IEnumerable<ITrainingState> parts, CheckpointState header)
     {
         var staging = Dir + ".new";
         if (Directory.Exists(staging))
@@ -72,7 +78,19 @@ public sealed class Checkpoint(string runDir)
 
         try
         {
-            WriteStaging(staging, model, optimizer, best, state);
+            Directory.CreateDirectory(staging);
+            var states = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+            foreach (var part in parts)
+            {
+                var writer = new StateWriter(staging, part.StateKey);
+                part.SaveState(writer);
+                if (!states.TryAdd(part.StateKey, writer.Values))
+                {
+                    throw new InvalidOperationException($"two parts of the run have the state key '{part.StateKey}'");
+                }
+            }
+
+            File.WriteAllText(Path.Combine(staging, StateFile), JsonSerializer.Serialize(header with { States = states }, ModelStore.JsonOptions));
         }
         catch
         {
@@ -120,77 +138,30 @@ public sealed class Checkpoint(string runDir)
         return null;
     }
 
-    private void WriteStaging(string staging, nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, IReadOnlyDictionary<string, Tensor>? best, CheckpointState state)
+    /// <summary>Restores every part from the checkpoint, in the order given (the order they were saved in).</summary>
+    /// <param name="state">The checkpoint's <c>state.json</c> (<see cref="ReadState"/>).</param>
+    /// <param name="parts">The parts of the resumed run (<see cref="Trainer.StatefulParts"/>).</param>
+    /// <exception cref="ModelFileException">A part's state is missing or damaged; one-line message naming the folder and the part.</exception>
+    public void Load(CheckpointState state, IEnumerable<ITrainingState> parts)
     {
-        Directory.CreateDirectory(staging);
-        model.save(Path.Combine(staging, LastModel));
-        optimizer.save_state_dict(Path.Combine(staging, OptimizerFile));
-        if (best is not null)
+        foreach (var part in parts)
         {
-            using var bestModel = Architectures.Get(state.Options.Architecture).Create();
-            bestModel.load_state_dict(best.ToDictionary(kv => kv.Key, kv => kv.Value));
-            bestModel.save(Path.Combine(staging, BestModel));
-        }
+            if (state.States?.GetValueOrDefault(part.StateKey) is not { } values)
+            {
+                throw Damaged(runDir, $"no state for '{part.StateKey}'");
+            }
 
-        var history = Path.Combine(runDir, RunFiles.History);
-        if (File.Exists(history))
-        {
-            File.Copy(history, Path.Combine(staging, RunFiles.History));
-        }
-
-        File.WriteAllText(Path.Combine(staging, StateFile), JsonSerializer.Serialize(state, ModelStore.JsonOptions));
-    }
-
-    /// <summary>Reads the history of the completed epochs stored in the checkpoint (empty when it has none).</summary>
-    /// <exception cref="ModelFileException">The history is damaged; one-line message naming the folder.</exception>
-    public IReadOnlyList<EpochRecord> ReadHistory()
-    {
-        var path = Path.Combine(Dir, RunFiles.History);
-        try
-        {
-            return File.Exists(path) ? HistoryCsv.Read(path) : [];
-        }
-        catch (InvalidDataException e)
-        {
-            throw new ModelFileException($"--resume {runDir}: the checkpoint in {Dir} is damaged ({e.Message.Split('\n')[0].Trim()}); start a new run or resume another folder", e);
+            try
+            {
+                part.LoadState(new StateReader(Dir, values));
+            }
+            catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or InvalidDataException or ArgumentException or IOException)
+            {
+                throw Damaged(runDir, $"{part.StateKey}: {e.Message.Split('\n')[0].Trim()}", e);
+            }
         }
     }
 
-    /// <summary>
-    /// Loads the model's and optimizer's state and the best weights so far, and puts the checkpoint's history back
-    /// as the run folder's <c>history.csv</c>.
-    /// </summary>
-    /// <param name="architecture">Architecture of the run (to rebuild the best weights).</param>
-    /// <param name="model">Receives the last completed epoch's weights.</param>
-    /// <param name="optimizer">Receives the optimizer's state.</param>
-    /// <param name="best">The best weights so far (cloned), or null.</param>
-    /// <exception cref="ModelFileException">A checkpoint file is missing or damaged; one-line message naming the folder.</exception>
-    public void Load(Architecture architecture, nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, out Dictionary<string, Tensor>? best)
-    {
-        try
-        {
-            LoadFiles(architecture, model, optimizer, out best);
-        }
-        catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or InvalidDataException or ArgumentException or FileNotFoundException or EndOfStreamException)
-        {
-            throw new ModelFileException($"--resume {runDir}: the checkpoint in {Dir} is damaged ({e.Message.Split('\n')[0].Trim()}); start a new run or resume another folder", e);
-        }
-    }
-
-    private void LoadFiles(Architecture architecture, nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, out Dictionary<string, Tensor>? best)
-    {
-        model.load(Path.Combine(Dir, LastModel));
-        optimizer.load_state_dict(Path.Combine(Dir, OptimizerFile));
-        best = null;
-        var bestPath = Path.Combine(Dir, BestModel);
-        if (File.Exists(bestPath))
-        {
-            using var bestModel = architecture.Create();
-            bestModel.load(bestPath);
-            best = bestModel.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
-        }
-
-        var historyPath = Path.Combine(Dir, RunFiles.History);
-        AtomicFile.Write(Path.Combine(runDir, RunFiles.History), tmp => File.Copy(historyPath, tmp, overwrite: true));
-    }
+    private static ModelFileException Damaged(string runDir, string what, Exception? inner = null) =>
+        new($"--resume {runDir}: the checkpoint in {Path.Combine(runDir, RunFiles.CheckpointDir)} is damaged ({what}); start a new run or resume another folder", inner);
 }

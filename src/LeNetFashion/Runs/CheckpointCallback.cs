@@ -5,15 +5,15 @@ namespace LeNetFashion.Runs;
 
 /// <summary>
 /// After every completed epoch: writes <c>history.csv</c> into the run folder and a resumable
-/// <see cref="Checkpoint"/> (last weights, optimizer state, best weights, history, <c>state.json</c>).
-/// Must come after <see cref="BestWeights"/> in the trainer's callbacks, so that it saves the current best.
+/// <see cref="Checkpoint"/> of every part with training state (<see cref="Trainer.StatefulParts"/>). Must come after
+/// every stateful callback in the trainer's callbacks, so that it saves their state after this epoch.
 /// </summary>
 /// <param name="folder">The run folder.</param>
 /// <param name="checkpoint">The checkpoint of that folder.</param>
-/// <param name="best">The best-weights tracker whose weights and epoch are saved.</param>
 /// <param name="config">The run's resolved configuration, recorded in <c>state.json</c>.</param>
 /// <param name="dataDir">The data folder, recorded in <c>state.json</c>.</param>
-public sealed class CheckpointCallback(RunFolder folder, Checkpoint checkpoint, BestWeights best, RunConfig config, string dataDir) : TrainerCallback
+/// <param name="testDir">The <c>--test-dir</c> of a folder data set, recorded in <c>state.json</c>, or null.</param>
+public sealed class CheckpointCallback(RunFolder folder, Checkpoint checkpoint, RunConfig config, string dataDir, string? testDir) : TrainerCallback
 {
     /// <inheritdoc />
     /// <exception cref="IOException">A file cannot be written; for a full disk, one line that says which file and what
@@ -23,7 +23,7 @@ public sealed class CheckpointCallback(RunFolder folder, Checkpoint checkpoint, 
         try
         {
             folder.Write(RunFiles.History, path => HistoryCsv.Write(path, trainer.History));
-            checkpoint.Save(trainer.Model, trainer.Optimizer, best.StateDict, new CheckpointState(config, dataDir, trainer.History.Count, best.Epoch));
+            checkpoint.Save(trainer.StatefulParts, new CheckpointState(config, dataDir, trainer.History.Count, trainer.Callback<BestWeights>()?.Epoch) { TestDir = testDir });
         }
         catch (IOException e) when (IsDiskFull(e))
         {

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace LeNetFashion.Runs;
 
 /// <summary>What <c>checkpoint/state.json</c> records about an interrupted run, enough to resume it exactly.</summary>
@@ -5,4 +7,17 @@ namespace LeNetFashion.Runs;
 /// <param name="DataDir">Data folder used.</param>
 /// <param name="EpochsCompleted">Number of completed epochs in the checkpoint.</param>
 /// <param name="BestEpoch">Best epoch so far, or null.</param>
-public sealed record CheckpointState(RunConfig Options, string DataDir, int EpochsCompleted, int? BestEpoch);
+public sealed record CheckpointState(RunConfig Options, string DataDir, int EpochsCompleted, int? BestEpoch)
+{
+    /// <summary>The format tag written by this version.</summary>
+    public const string CurrentFormat = "lenet-fashion-checkpoint/2";
+
+    /// <summary>Format tag; null in checkpoints of earlier versions (which held fixed files instead of parts' states).</summary>
+    public string? Format { get; init; } = CurrentFormat;
+
+    /// <summary>Folder of the test pictures of a folder data set given with <c>--test-dir</c>, or null.</summary>
+    public string? TestDir { get; init; }
+
+    /// <summary>Each part's state by <see cref="Training.ITrainingState.StateKey"/>, in load order.</summary>
+    public IReadOnlyDictionary<string, JsonObject>? States { get; init; }
+}

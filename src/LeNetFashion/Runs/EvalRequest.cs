@@ -11,6 +11,9 @@ public sealed record EvalRequest
     /// <summary>Data folder, or null for the model's own data folder, then the defaults.</summary>
     public string? DataDir { get; init; }
 
+    /// <summary>Test pictures of a folder data set (<c>--test-dir</c>), or null for the model's own or <c>&lt;data-dir&gt;/test</c>.</summary>
+    public string? TestDir { get; init; }
+
     /// <summary>Device to score on.</summary>
     public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
 

@@ -32,8 +32,9 @@ public static class EvalRun
         using var _ = classifier;
         classifier.Model.to(device);
         var isVal = request.Split == EvalSplit.Val;
-        var dataset = Datasets.Get(metadata.Dataset ?? metadata.Options?.Dataset ?? Datasets.FashionMnist.Name);
-        var dataDir = ResolveDataDir(request.DataDir, metadata.DataDir, dataset, isVal ? DatasetPart.Train : DatasetPart.Test);
+        var part = isVal ? DatasetPart.Train : DatasetPart.Test;
+        var testDir = request.TestDir ?? (request.DataDir is null ? metadata.TestDir : null);
+        var (dataset, dataDir) = ResolveData(request.DataDir, metadata, classifier.ClassNames, testDir, part);
         using var folder = RunFolder.CreateForReports(
             request.Output ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(request.Model))!, RunFiles.EvalDir(request.Split)));
 
@@ -43,7 +44,7 @@ public static class EvalRun
         {
             var options = metadata.Options
                 ?? throw new ArgumentException($"--split val: {request.Model} has no training options (it was not trained by this tool), so its validation batches are unknown; use --split test");
-            set = DatasetLoader.Load(dataDir, dataset, DatasetPart.Train, options.Limit);
+            set = TrainingData.LoadPart(dataset, dataDir, testDir, DatasetPart.Train, options.Limit);
             BatchSplit split;
             try
             {
@@ -60,7 +61,7 @@ public static class EvalRun
         }
         else
         {
-            set = DatasetLoader.Load(dataDir, dataset, DatasetPart.Test);
+            set = TrainingData.LoadPart(dataset, dataDir, testDir, DatasetPart.Test);
             (start, count) = (0, set.Count);
             batchSize = request.BatchSize ?? Evaluator.DefaultBatchSize;
         }
@@ -79,6 +80,30 @@ public static class EvalRun
         folder.Write(RunFiles.Metrics, path => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(metrics, ModelStore.JsonOptions) + "\n"));
         folder.Write(RunFiles.Report, path => HtmlReport.Write(path, folder.Path, $"Evaluation of {request.Model}: {subject}", metadata, report));
         return new EvalRunResult(isVal ? "Validation" : "Test", confusion, report, folder.Path, count, folder.Written) { Notes = DatasetVerifier.Notes(set) };
+    }
+
+    /// <summary>
+    /// The data set and folder to score on: a folder data set (the model's classes as labels) when the model was trained
+    /// on one or <c>--data-dir</c> holds class sub-folders of pictures; otherwise the model's registered data set.
+    /// </summary>
+    private static (DatasetInfo Dataset, string DataDir) ResolveData(string? option, ModelMetadata metadata, IReadOnlyList<string> classNames, string? testDir, DatasetPart part)
+    {
+        var name = metadata.Dataset ?? metadata.Options?.Dataset ?? Datasets.FashionMnist.Name;
+        if (name == FolderDataset.Name || FolderDataset.Is(option))
+        {
+            var root = option ?? metadata.DataDir;
+            if (root is null || !FolderDataset.Is(root))
+            {
+                throw new DataFormatException($"--data-dir {root ?? "(not given)"}: expected a folder with one sub-folder of pictures per class (the model's classes: {string.Join(", ", classNames)})", root);
+            }
+
+            var full = Path.GetFullPath(root);
+            FolderDataset.PartDirectory(full, part, testDir);
+            return (FolderDataset.Describe(full, classNames), full);
+        }
+
+        var dataset = Datasets.Get(name);
+        return (dataset, ResolveDataDir(option, metadata.DataDir, dataset, part));
     }
 
     private static string ResolveDataDir(string? option, string? fromModel, DatasetInfo dataset, DatasetPart part)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LeNetFashion.Models;
 
 namespace LeNetFashion.Runs;
@@ -44,7 +45,11 @@ public sealed record ModelMetadata
     /// <summary>Data folder used.</summary>
     public string? DataDir { get; init; }
 
-    /// <summary>Data set the model was trained on (<c>fashion-mnist</c>, <c>mnist</c>); null in files written before it existed = Fashion-MNIST.</summary>
+    /// <summary>Test folder of a folder data set given with <c>--test-dir</c>, or null (then not written).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TestDir { get; init; }
+
+    /// <summary>Data set the model was trained on (<c>fashion-mnist</c>, <c>mnist</c>, or <c>folder</c> for pictures in class folders); null in files written before it existed = Fashion-MNIST.</summary>
     public string? Dataset { get; init; }
 
     /// <summary>The data files read (training and test images and labels): file used, SHA-256 of the decompressed content, and whether it matches the published file.</summary>

@@ -100,26 +100,58 @@ public static class ModelStore
                 $"{modelPath}: architecture '{metadata.Architecture}' is not one this tool knows ({string.Join(", ", Architectures.Names)})");
         }
 
-        if (metadata.ClassNames.Count != architecture.ClassCount)
-        {
-            throw new ModelFileException($"{ModelStore.MetadataPath(modelPath)}: {metadata.ClassNames.Count} class names, but '{architecture.Name}' has {architecture.ClassCount} outputs");
-        }
-
-        var model = architecture.Create();
+        ModelSpec spec;
         try
         {
-            model.load(modelPath, strict: true);
+            spec = ModelSpec.From(metadata.InputShape, metadata.ClassNames);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelFileException($"{MetadataPath(modelPath)}: {e.Message}", e);
+        }
+
+        var classifier = Build(modelPath, architecture, spec, metadata.Preprocessing, m => m.load(modelPath, strict: true), e =>
+            $"{modelPath}: not a valid '{metadata.Architecture}' weights file ({FirstLine(e.Message)}); it may be truncated, damaged or of another architecture");
+        return (classifier, metadata);
+    }
+
+    /// <summary>
+    /// The one model-loading pipeline of every format: builds <paramref name="architecture"/> for <paramref name="spec"/>,
+    /// loads the weights, refuses NaN or infinite ones and switches to eval mode.
+    /// </summary>
+    /// <param name="path">The file, for messages.</param>
+    /// <param name="architecture">The architecture.</param>
+    /// <param name="spec">Input shape and classes from the file's metadata.</param>
+    /// <param name="preprocessing">The stored preprocessing, or null for the default.</param>
+    /// <param name="loadWeights">Loads the file's weights into the fresh module (strict).</param>
+    /// <param name="failure">The one-line message when the weights do not load.</param>
+    /// <returns>The classifier on the CPU, in eval mode; the caller disposes it.</returns>
+    /// <exception cref="ModelFileException">The architecture cannot take the shapes, the weights do not fit, or are not finite.</exception>
+    internal static Classifier Build(string path, Architecture architecture, ModelSpec spec, Preprocessing? preprocessing, Action<nn.Module<Tensor, Tensor>> loadWeights, Func<Exception, string> failure)
+    {
+        nn.Module<Tensor, Tensor> model;
+        try
+        {
+            model = architecture.Create(spec);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelFileException($"{path}: {e.Message}", e);
+        }
+
+        try
+        {
+            loadWeights(model);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             model.Dispose();
-            throw new ModelFileException(
-                $"{modelPath}: not a valid '{metadata.Architecture}' weights file ({FirstLine(e.Message)}); it may be truncated, damaged or of another architecture", e);
+            throw new ModelFileException(failure(e), e);
         }
 
-        RequireFiniteWeights(model, modelPath);
+        RequireFiniteWeights(model, path);
         model.eval();
-        return (new Classifier(model, architecture, metadata.ClassNames, metadata.Preprocessing), metadata);
+        return new Classifier(model, architecture, spec, preprocessing);
     }
 
     /// <summary>

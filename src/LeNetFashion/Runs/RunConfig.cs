@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using LeNetFashion.Models;
 using LeNetFashion.Runtime;
 using LeNetFashion.Training;
@@ -11,6 +13,8 @@ namespace LeNetFashion.Runs;
 /// <c>model.json</c> and <c>checkpoint/state.json</c> (key <c>options</c>, snake_case) and is the only source for
 /// the console, the trainer and the reports. Defaults are the tutorial's (LeNet, 25 epochs, batch 64, 80/20 batch
 /// split, Adam with learning rate 0.001). Files written before a field existed read back with its default.
+/// <c>train --config FILE</c> reads the same schema (<see cref="Read"/>), and <see cref="Validate"/> holds every check of
+/// single values and of values that depend on each other, so a configuration from any source gets the same checks.
 /// </summary>
 public sealed record RunConfig
 {
@@ -85,4 +89,106 @@ public sealed record RunConfig
 
     /// <summary>The trainer's batch options from this configuration (seed resolved).</summary>
     public TrainerOptions TrainerOptions() => new(Seed ?? 0, Shuffle, Augment);
+
+    /// <summary>Most LibTorch threads accepted: 256, or the number of logical cores where that is higher.</summary>
+    public static int MaxThreads => Math.Max(256, Environment.ProcessorCount);
+
+    /// <summary>
+    /// Checks every value and every combination; each message is one line naming the setting as the command line does
+    /// (<c>--lr</c>) and, where it differs, as a configuration file does (<c>learning_rate</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The first invalid value or combination.</exception>
+    public void Validate()
+    {
+        static void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                throw new ArgumentException(message);
+            }
+        }
+
+        string V(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        Check(Data.Datasets.Names.Contains(Dataset, StringComparer.OrdinalIgnoreCase) || Dataset == Data.FolderDataset.Name,
+            $"--dataset {Dataset}: expected one of {string.Join(", ", [.. Data.Datasets.Names, Data.FolderDataset.Name])}");
+        Check(Architectures.TryGet(Architecture, out _), $"--arch {Architecture}: expected one of {string.Join(", ", Architectures.Names)}");
+        Check(Epochs >= 1, $"--epochs {Epochs}: expected a positive whole number");
+        Check(BatchSize >= 1, $"--batch-size (batch_size) {BatchSize}: expected a positive whole number");
+        Check(double.IsFinite(LearningRate) && LearningRate > 0, $"--lr (learning_rate) {V(LearningRate)}: expected a positive finite number");
+        Check(TrainRate > 0 && TrainRate < 1, $"--train-rate (train_rate) {V(TrainRate)}: expected a number strictly between 0 and 1");
+        Check(Optimizers.Names.Contains(Optimizer), $"--optimizer {Optimizer}: expected one of {string.Join(", ", Optimizers.Names)}");
+        Check(Momentum >= 0 && Momentum < 1, $"--momentum {V(Momentum)}: expected a number from 0 to below 1");
+        Check(Momentum == 0 || Optimizer == Optimizers.Sgd, "--momentum: only SGD has momentum; add --optimizer sgd (Adam and AdamW use their betas)");
+        Check(WeightDecay is null || (double.IsFinite(WeightDecay.Value) && WeightDecay >= 0), $"--weight-decay (weight_decay) {V(WeightDecay ?? 0)}: expected a non-negative number");
+        Check(LrSchedules.Names.Contains(LrSchedule), $"--lr-schedule (lr_schedule) {LrSchedule}: expected one of {string.Join(", ", LrSchedules.Names)}");
+        Check(StepSize >= 1, $"--step-size (step_size) {StepSize}: expected a positive whole number");
+        Check(Gamma > 0 && Gamma <= 1, $"--gamma {V(Gamma)}: expected a number above 0 and at most 1");
+        var defaults = new RunConfig();
+        var stepOptions = new[] { (StepSize != defaults.StepSize, "--step-size"), (Gamma != defaults.Gamma, "--gamma") }.Where(o => o.Item1).Select(o => o.Item2).ToList();
+        Check(stepOptions.Count == 0 || LrSchedule == LrSchedules.Step,
+            $"{string.Join(" and ", stepOptions)}: only the step schedule uses {(stepOptions.Count == 1 ? "it" : "them")}; add --lr-schedule step");
+        Check(Patience is null or >= 1, $"--patience {Patience}: expected a positive whole number");
+        Check(Limit is null or >= 1, $"--limit {Limit}: expected a positive whole number");
+        Check(Threads is null || (Threads >= 1 && Threads <= MaxThreads), $"--threads {Threads}: expected 1 to {MaxThreads}");
+        Check(Seed is null or >= 0, $"--seed {Seed}: expected a non-negative whole number");
+        Check(Enum.IsDefined(Device), $"--device {Device}: expected auto, cpu or cuda");
+    }
+
+    /// <summary>
+    /// Reads a configuration file: a JSON object with the keys of <c>model.json</c>'s <c>options</c> block (snake_case;
+    /// any subset, the rest take their defaults), or a whole <c>model.json</c>, whose <c>options</c> are taken. Unknown
+    /// keys are refused, so a misspelt setting is never silently ignored.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The configuration, not yet validated (command-line options may still override it).</returns>
+    /// <exception cref="ArgumentException">Missing or unreadable file, invalid JSON, an unknown key or a value of the wrong type; one line naming the file.</exception>
+    public static RunConfig Read(string path)
+    {
+        string text;
+        try
+        {
+            var info = new FileInfo(path);
+            if (Directory.Exists(path) || !info.Exists)
+            {
+                throw new ArgumentException($"--config {path}: {(Directory.Exists(path) ? "is a folder" : "file not found")}; expected a JSON file with the options of model.json");
+            }
+
+            if (info.Length > MaxConfigBytes)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--config {path}: {info.Length:N0} bytes; a configuration is at most {MaxConfigBytes:N0} bytes"));
+            }
+
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"--config {path}: cannot read the file ({e.Message})", e);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new ArgumentException($"--config {path}: expected a JSON object with the options of model.json, found {root.ValueKind.ToString().ToLowerInvariant()}");
+            }
+
+            var options = root.TryGetProperty("options", out var o) && root.TryGetProperty("format", out _) ? o : root;
+            return options.Deserialize<RunConfig>(ConfigJson)
+                ?? throw new ArgumentException($"--config {path}: the options are null; expected a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"--config {path}: {(e.Path is { Length: > 1 } p ? $"at {p}: " : "")}{e.Message.Split('.')[0].Split(" Path:")[0]}", e);
+        }
+    }
+
+    /// <summary>Largest configuration file read, in bytes.</summary>
+    public const long MaxConfigBytes = 1 << 20;
+
+    private static readonly JsonSerializerOptions ConfigJson = new(Runs.ModelStore.JsonOptions)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
 }

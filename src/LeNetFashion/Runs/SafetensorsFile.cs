@@ -54,7 +54,7 @@ public static class SafetensorsFile
             ["format"] = ModelMetadata.CurrentFormat,
             ["architecture"] = classifier.Architecture.Name,
             ["class_names"] = JsonSerializer.Serialize(classifier.ClassNames, CompactJson),
-            ["input_shape"] = JsonSerializer.Serialize(classifier.Architecture.InputShape, CompactJson),
+            ["input_shape"] = JsonSerializer.Serialize(classifier.Spec.InputShape, CompactJson),
             ["preprocessing"] = JsonSerializer.Serialize(classifier.Preprocessing, CompactJson),
         };
         AtomicFile.WriteAllBytes(path, WithMetadata(stream.ToArray(), metadata));
@@ -153,7 +153,7 @@ public static class SafetensorsFile
         }
         else
         {
-            var matching = Architectures.All.Where(a => Matches(a, tensors)).ToList();
+            var matching = Architectures.All.Where(a => Matches(a, tensors, SpecFor(a, tensors, meta))).ToList();
             if (matching.Count != 1)
             {
                 throw new ModelFileException(
@@ -168,59 +168,67 @@ public static class SafetensorsFile
             throw new ModelFileException($"{path}: architecture '{architecture.Name}', expected '{expectedArchitecture}'");
         }
 
-        IReadOnlyList<string> classNames;
+        ModelSpec spec;
         Preprocessing preprocessing;
         try
         {
-            classNames = meta.TryGetValue("class_names", out var names) ? JsonSerializer.Deserialize<string[]>(names)! : FashionMnist.ClassNames;
+            spec = SpecFor(architecture, tensors, meta);
             preprocessing = meta.TryGetValue("preprocessing", out var p) ? JsonSerializer.Deserialize<Preprocessing>(p, CompactJson)! : Preprocessing.ToTensor;
         }
         catch (JsonException e)
         {
             throw Bad(path, $"malformed metadata ({e.Message})", e);
         }
-
-        if (classNames.Count != architecture.ClassCount)
+        catch (ArgumentException e)
         {
-            throw new ModelFileException($"{path}: {classNames.Count} class names, but '{architecture.Name}' has {architecture.ClassCount} outputs");
+            throw Bad(path, $"metadata: {e.Message}", e);
         }
 
-        var model = architecture.Create();
-        try
-        {
-            model.load_safetensors(path, strict: true);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            model.Dispose();
-            throw new ModelFileException($"{path}: its tensors do not fit the '{architecture.Name}' state dict ({FirstLine(e.Message)}); expected the keys {string.Join(", ", StateDictShapes(architecture).Keys)}", e);
-        }
-
-        ModelStore.RequireFiniteWeights(model, path);
-        model.eval();
+        var classifier = ModelStore.Build(path, architecture, spec, preprocessing, m => m.load_safetensors(path, strict: true), e =>
+            $"{path}: its tensors do not fit the '{architecture.Name}' state dict ({FirstLine(e.Message)}); expected the keys {string.Join(", ", StateDictShapes(architecture, spec).Keys)}");
         var metadata = new ModelMetadata
         {
             Architecture = architecture.Name,
-            ClassNames = classNames,
-            InputShape = architecture.InputShape,
+            ClassNames = spec.ClassNames,
+            InputShape = spec.InputShape,
             Preprocessing = preprocessing,
         };
-        return (new Classifier(model, architecture, classNames, preprocessing), metadata);
+        return (classifier, metadata);
     }
 
-    /// <summary>State-dict key → shape of a fresh instance of <paramref name="architecture"/>.</summary>
-    public static IReadOnlyDictionary<string, long[]> StateDictShapes(Architecture architecture)
+    /// <summary>State-dict key → shape of a fresh instance of <paramref name="architecture"/> built for <paramref name="spec"/> (Fashion-MNIST's when null).</summary>
+    public static IReadOnlyDictionary<string, long[]> StateDictShapes(Architecture architecture, ModelSpec? spec = null)
     {
-        using var model = architecture.Create();
+        using var model = architecture.Create(spec ?? ModelSpec.FashionMnist);
         return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The shapes a file's model was built for: <c>input_shape</c> and <c>class_names</c> from its metadata; without
+    /// them <c>[1, 28, 28]</c>, and as many classes as the architecture's last tensor (the final layer's bias) has
+    /// rows, named as Fashion-MNIST's when there are 10 and "0", "1", … otherwise.
+    /// </summary>
+    /// <exception cref="JsonException">Malformed metadata values.</exception>
+    /// <exception cref="ArgumentException">A shape or class list no model can have.</exception>
+    private static ModelSpec SpecFor(Architecture architecture, IReadOnlyDictionary<string, (string Dtype, long[] Shape, long[] Offsets)> tensors, IReadOnlyDictionary<string, string> meta)
+    {
+        var shape = meta.TryGetValue("input_shape", out var s) ? JsonSerializer.Deserialize<long[]>(s) : null;
+        if (meta.TryGetValue("class_names", out var names))
+        {
+            return ModelSpec.From(shape, JsonSerializer.Deserialize<string[]>(names)!);
+        }
+
+        var last = StateDictShapes(architecture).Keys.Last();
+        var classes = tensors.TryGetValue(last, out var t) && t.Shape.Length == 1 ? t.Shape[0] : 10;
+        return ModelSpec.From(shape, classes == 10 ? FashionMnist.ClassNames : [.. Enumerable.Range(0, (int)Math.Clamp(classes, 0, 100_000)).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
     }
 
     // Compact, and without escaping quotes and non-ASCII letters as \uXXXX: the header stays readable (it is not HTML).
     private static readonly JsonSerializerOptions CompactJson = new(ModelStore.JsonOptions) { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static bool Matches(Architecture a, IReadOnlyDictionary<string, (string Dtype, long[] Shape, long[] Offsets)> tensors)
+    private static bool Matches(Architecture a, IReadOnlyDictionary<string, (string Dtype, long[] Shape, long[] Offsets)> tensors, ModelSpec spec)
     {
-        var shapes = StateDictShapes(a);
+        var shapes = StateDictShapes(a, spec);
         return shapes.Count == tensors.Count && shapes.All(s => tensors.TryGetValue(s.Key, out var t) && t.Shape.SequenceEqual(s.Value));
     }
 

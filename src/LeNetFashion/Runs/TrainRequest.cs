@@ -12,6 +12,9 @@ public sealed record TrainRequest
     /// <summary>Data folder, or null to search the defaults (see <c>DataLocator</c>); with <see cref="Resume"/>, replaces the run's own.</summary>
     public string? DataDir { get; init; }
 
+    /// <summary>Test pictures of a folder data set (<c>--test-dir</c>: one sub-folder per class), or null for <c>&lt;data-dir&gt;/test</c>.</summary>
+    public string? TestDir { get; init; }
+
     /// <summary>Run folder, or null for a new folder under <c>runs/</c> named by date and time.</summary>
     public string? Output { get; init; }
 

@@ -7,7 +7,7 @@ namespace LeNetFashion.Training;
 /// validation accuracy (the first one on ties, as the tutorial's <c>&gt;</c> comparison) and loads it back into the
 /// model when training ends, whether it completed, stopped early, was interrupted or diverged.
 /// </summary>
-public sealed class BestWeights : TrainerCallback, IDisposable
+public sealed class BestWeights : TrainerCallback, ITrainingState, IDisposable
 {
     private Dictionary<string, Tensor>? _stateDict;
     private double _bestValAcc = double.NegativeInfinity;
@@ -21,15 +21,28 @@ public sealed class BestWeights : TrainerCallback, IDisposable
     /// <summary>The kept weights by state-dict key, or null.</summary>
     public IReadOnlyDictionary<string, Tensor>? StateDict => _stateDict;
 
-    /// <summary>Restores the best epoch of an interrupted run (its weights and the history they came from).</summary>
-    /// <param name="history">Completed epochs.</param>
-    /// <param name="bestEpoch">Best epoch among them, or null.</param>
-    /// <param name="stateDict">Its weights (ownership passes to this object), or null.</param>
-    public void Restore(IReadOnlyList<EpochRecord> history, int? bestEpoch, Dictionary<string, Tensor>? stateDict)
+    /// <inheritdoc />
+    public string StateKey => "best_weights";
+
+    /// <summary>Saves the best epoch, its validation accuracy and its weights (<c>weights</c>, when there is a best epoch).</summary>
+    public void SaveState(StateWriter state)
     {
-        Epoch = bestEpoch;
-        _bestValAcc = bestEpoch is { } b ? history.First(h => h.Epoch == b).ValAcc : double.NegativeInfinity;
-        Replace(stateDict);
+        ArgumentNullException.ThrowIfNull(state);
+        state.Set("epoch", Epoch);
+        state.Set("val_acc", _bestValAcc);
+        if (_stateDict is not null)
+        {
+            state.SetTensors("weights", _stateDict);
+        }
+    }
+
+    /// <inheritdoc />
+    public void LoadState(StateReader state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Epoch = state.Get<int?>("epoch");
+        _bestValAcc = state.Get<double>("val_acc");
+        Replace(Epoch is null ? null : state.GetTensors("weights"));
     }
 
     /// <inheritdoc />

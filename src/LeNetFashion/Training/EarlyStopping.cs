@@ -7,7 +7,7 @@ namespace LeNetFashion.Training;
 /// completion: the best weights are restored and the test evaluation runs.
 /// </summary>
 /// <param name="patience">Epochs without improvement to allow, at least 1.</param>
-public sealed class EarlyStopping(int patience) : TrainerCallback
+public sealed class EarlyStopping(int patience) : TrainerCallback, ITrainingState
 {
     private double _best = double.NegativeInfinity;
 
@@ -20,15 +20,23 @@ public sealed class EarlyStopping(int patience) : TrainerCallback
     /// <summary>The epoch after which training was stopped, or null.</summary>
     public int? StoppedAfterEpoch { get; private set; }
 
-    /// <summary>Replays the history of a resumed run, so that patience counts across the interruption.</summary>
-    public override void OnTrainStart(Trainer trainer)
+    /// <inheritdoc />
+    public string StateKey => "early_stopping";
+
+    /// <summary>Saves the best validation accuracy seen and the epochs waited since (patience counts across an interruption).</summary>
+    public void SaveState(StateWriter state)
     {
-        _best = double.NegativeInfinity;
-        Wait = 0;
-        foreach (var r in trainer.History)
-        {
-            Observe(r.ValAcc);
-        }
+        ArgumentNullException.ThrowIfNull(state);
+        state.Set("best", _best);
+        state.Set("wait", Wait);
+    }
+
+    /// <inheritdoc />
+    public void LoadState(StateReader state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _best = state.Get<double>("best");
+        Wait = state.Get<int>("wait");
     }
 
     /// <inheritdoc />

@@ -7,10 +7,9 @@ namespace LeNetFashion.Training.Flat;
 /// <summary>
 /// PyTorch's Adam (TorchSharp's <see cref="TorchSharp.Modules.Adam"/>, same arithmetic) with the parameters,
 /// gradients and both moment estimates kept as views into four flat buffers, so that one step is eight
-/// whole-buffer operations instead of about ten per parameter tensor, and <see cref="zero_grad"/> is one.
-/// For float32 CPU buffers of at most <see cref="SingleThreadMaxElements"/> elements the step is two managed
-/// passes around one LibTorch square root (<see cref="AdamKernel"/>) and <see cref="zero_grad"/> clears the
-/// buffer in managed code: 0.06–0.08 ms per LeNet step instead of 0.14–0.20 ms (<c>LeNetFashion.Bench</c>).
+/// whole-buffer LibTorch operations instead of about ten per parameter tensor, and <see cref="zero_grad"/> is one.
+/// Used for <c>--optimizer adam</c> unless <c>--kernels libtorch</c> (<see cref="Runtime.Kernels"/>) asks for
+/// TorchSharp's own Adam.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -42,9 +41,6 @@ public sealed class Adam : TorchSharp.Modules.Adam
     private readonly Tensor _expAvgSq;
     private readonly List<State> _states = [];
     private readonly bool _singleThreaded;
-    private readonly bool _managedKernel;
-    private readonly long _count;
-    private readonly Tensor? _sqrtV;
 
     /// <summary>
     /// CPU buffers up to this many elements are updated on one LibTorch thread: the update is element-wise (no
@@ -77,9 +73,6 @@ public sealed class Adam : TorchSharp.Modules.Adam
         _expAvg = zeros(total, dtype: list[0].dtype, device: list[0].device);
         _expAvgSq = zeros(total, dtype: list[0].dtype, device: list[0].device);
         _singleThreaded = list[0].device_type == TorchSharp.DeviceType.CPU && total <= SingleThreadMaxElements;
-        _managedKernel = _singleThreaded && list[0].dtype == ScalarType.Float32;
-        _count = total;
-        _sqrtV = _managedKernel ? empty(total, dtype: ScalarType.Float32) : null;
         using var noGrad = no_grad();
         long offset = 0;
         foreach (var p in list)
@@ -105,16 +98,6 @@ public sealed class Adam : TorchSharp.Modules.Adam
     /// <summary>Zeroes all gradients (one operation on the flat gradient buffer, on one thread for small CPU buffers).</summary>
     public override void zero_grad()
     {
-        if (_managedKernel)
-        {
-            unsafe
-            {
-                new Span<float>(Pointer(_grads), checked((int)_count)).Clear();
-            }
-
-            return;
-        }
-
         using var oneThread = new OneThread(_singleThreaded);
         _grads.zero_();
     }
@@ -141,28 +124,6 @@ public sealed class Adam : TorchSharp.Modules.Adam
         var biasCorrection1 = 1 - Math.Pow(beta1, step);
         var biasCorrection2 = 1 - Math.Pow(beta2, step);
         using var noGrad = no_grad();
-        var sqrtBiasCorrection2 = Math.Sqrt(biasCorrection2);
-        var negativeStepSize = -(lr / biasCorrection1);
-        if (_managedKernel && FitsFloat(weightDecay) && FitsFloat(beta1) && FitsFloat(beta2) && FitsFloat(sqrtBiasCorrection2)
-            && FitsFloat(eps) && FitsFloat(negativeStepSize))
-        {
-            var scalars = new AdamScalars(
-                weightDecay != 0, (float)weightDecay, (float)beta1, (float)(1 - beta1), (float)beta2, (float)(1 - beta2),
-                (float)sqrtBiasCorrection2, (float)eps, (float)negativeStepSize);
-            unsafe
-            {
-                AdamKernel.Moments(Pointer(_params), Pointer(_grads), Pointer(_expAvg), Pointer(_expAvgSq), Pointer(_sqrtV!), _count, scalars);
-                using (new OneThread(true))
-                {
-                    _sqrtV!.sqrt_();
-                }
-
-                AdamKernel.Update(Pointer(_params), Pointer(_expAvg), Pointer(_sqrtV!), _count, scalars);
-            }
-
-            return null!;
-        }
-
         using var scope = NewDisposeScope();
         using var oneThread = new OneThread(_singleThreaded);
         var grad = weightDecay != 0 ? _grads.add(_params, alpha: weightDecay) : _grads;
@@ -174,12 +135,6 @@ public sealed class Adam : TorchSharp.Modules.Adam
     }
 
     /// <summary>When enabled, sets LibTorch's intra-op threads to 1 until disposed, then back.</summary>
-    // LibTorch refuses a finite scalar beyond float32's range ("value cannot be converted ... without overflow");
-    // such a step takes LibTorch's path so that it fails the same way.
-    private static bool FitsFloat(double value) => !double.IsFinite(value) || float.IsFinite((float)value);
-
-    private static unsafe float* Pointer(Tensor buffer) => LeNetFashion.Models.Layers.TensorMemory.Pointer<float>(buffer);
-
     private readonly struct OneThread : IDisposable
     {
         private readonly int _threads;
@@ -212,7 +167,6 @@ public sealed class Adam : TorchSharp.Modules.Adam
             _grads.Dispose();
             _expAvg.Dispose();
             _expAvgSq.Dispose();
-            _sqrtV?.Dispose();
         }
     }
 }

@@ -33,7 +33,9 @@ public static class Optimizers
 
     private static readonly Dictionary<string, Func<IEnumerable<Parameter>, OptimizerSettings, OptimizerHelper>> Factories = new(StringComparer.Ordinal)
     {
-        [Adam] = (p, s) => new Flat.Adam(p, s.LearningRate, AdamBeta1, AdamBeta2, AdamEpsilon, s.WeightDecay ?? 0),
+        [Adam] = (p, s) => Runtime.Kernels.FlatAdam
+            ? new Flat.Adam(p, s.LearningRate, AdamBeta1, AdamBeta2, AdamEpsilon, s.WeightDecay ?? 0)
+            : optim.Adam(p, lr: s.LearningRate, beta1: AdamBeta1, beta2: AdamBeta2, eps: AdamEpsilon, weight_decay: s.WeightDecay ?? 0),
         [AdamW] = (p, s) => optim.AdamW(p, lr: s.LearningRate, beta1: AdamBeta1, beta2: AdamBeta2, eps: AdamEpsilon, weight_decay: s.WeightDecay ?? AdamWDefaultWeightDecay),
         [Sgd] = (p, s) => optim.SGD(p, s.LearningRate, momentum: s.Momentum, weight_decay: s.WeightDecay ?? 0),
     };

@@ -17,11 +17,12 @@ namespace LeNetFashion.Training;
 /// the optimizer's per-batch steps in this one loop (as ML.NET's <c>TorchSharpBaseTrainer</c> does). Everything
 /// else (best weights, checkpoints, progress, early stopping) is a <see cref="TrainerCallback"/>.
 /// </summary>
-public sealed class Trainer
+public sealed class Trainer : ITrainingState
 {
     private readonly Classifier _classifier;
     private readonly TensorData _data;
     private readonly List<EpochRecord> _history = [];
+    private readonly double[] _initialRates;
 
     /// <summary>Creates a trainer; the model and data must be on the same device.</summary>
     /// <param name="classifier">Model and preprocessing; the model maps <c>[N, 1, 28, 28]</c> float32 to logits <c>[N, K]</c>.</param>
@@ -52,6 +53,7 @@ public sealed class Trainer
         Optimizer = optimizer;
         Scheduler = scheduler;
         Callbacks = callbacks?.ToList() ?? [];
+        _initialRates = [.. optimizer.ParamGroups.Select(g => g.LearningRate)];
     }
 
     /// <summary>Shuffling and augmentation of training batches.</summary>
@@ -89,13 +91,65 @@ public sealed class Trainer
         where T : TrainerCallback => Callbacks.OfType<T>().FirstOrDefault();
 
     /// <summary>
-    /// Restores the completed epochs of an interrupted run, and steps the scheduler once per completed epoch so the
-    /// learning rate continues where it was (the caller loads the model's and optimizer's own state).
+    /// Every part of this run with training state, in the order a checkpoint saves and loads them: the optimizer (its
+    /// moments, step counts and learning rate), this trainer (epochs, history, model weights, the schedule's position),
+    /// then each callback that implements <see cref="ITrainingState"/>, in call order.
     /// </summary>
-    public void Restore(IReadOnlyList<EpochRecord> history)
+    public IReadOnlyList<ITrainingState> StatefulParts => [new OptimizerState(Optimizer), this, .. Callbacks.OfType<ITrainingState>()];
+
+    /// <inheritdoc />
+    public string StateKey => "trainer";
+
+    /// <summary>Saves the completed epochs (<c>history</c>) and the model's weights (<c>model</c>).</summary>
+    public void SaveState(StateWriter state)
     {
+        ArgumentNullException.ThrowIfNull(state);
+        state.Set("epochs_completed", _history.Count);
+        state.Set("history", _history);
+        state.SetTensors("model", Model.state_dict());
+    }
+
+    /// <summary>
+    /// Restores the completed epochs and the model's weights, and puts the schedule where it was: the learning rate is
+    /// set back to its initial value and the schedule stepped once per completed epoch (so a cosine schedule stretched
+    /// to more <c>--epochs</c> continues on the new curve). Load after the optimizer, whose state holds the rate the
+    /// schedule had reached.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Missing entries, or weights that do not fit the model.</exception>
+    public void LoadState(StateReader state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var history = state.Get<List<EpochRecord>>("history") ?? throw new InvalidDataException("'history' is missing");
+        if (history.Count != state.Get<int>("epochs_completed") || history.Where((r, i) => r.Epoch != i).Any())
+        {
+            throw new InvalidDataException("the history does not list epochs 0, 1, 2, … up to the completed count");
+        }
+
+        var weights = state.GetTensors("model");
+        try
+        {
+            using var noGrad = no_grad();
+            var (missing, unexpected) = Model.load_state_dict(weights, strict: false);
+            if (missing.Count > 0 || unexpected.Count > 0)
+            {
+                throw new InvalidDataException($"the saved weights do not fit the model (missing {string.Join(", ", missing)}; unexpected {string.Join(", ", unexpected)})");
+            }
+        }
+        finally
+        {
+            foreach (var t in weights.Values)
+            {
+                t.Dispose();
+            }
+        }
+
         _history.Clear();
         _history.AddRange(history);
+        foreach (var (group, rate) in Optimizer.ParamGroups.Zip(_initialRates))
+        {
+            group.LearningRate = rate;
+        }
+
         for (var i = 0; i < history.Count; i++)
         {
             Scheduler?.step();
@@ -151,6 +205,9 @@ public sealed class Trainer
         long samplesDone = 0;
         var model = Model;
         model.train();
+
+        // Dropout draws from the global generator; seeding it per epoch makes a resumed epoch draw what it would have.
+        manual_seed((long)EpochSeed(epoch, 3));
         using var order = Options.Shuffle ? TrainingOrder(epoch) : null;
         using var augmentRng = Options.Augment ? new Generator(EpochSeed(epoch, 2)) : null;
         for (var b = 0; b < Split.TrainBatches; b++)
@@ -245,7 +302,7 @@ public sealed class Trainer
 
     private ulong EpochSeed(int epoch, int purpose) => EpochSeed(Options.Seed, epoch, purpose);
 
-    /// <summary>A seed for one purpose (1 = order, 2 = augmentation) in one epoch, mixed from the run's seed (SplitMix64's constants).</summary>
+    /// <summary>A seed for one purpose (1 = order, 2 = augmentation, 3 = the global generator: dropout) in one epoch, mixed from the run's seed (SplitMix64's constants).</summary>
     private static ulong EpochSeed(long seed, int epoch, int purpose)
     {
         unchecked

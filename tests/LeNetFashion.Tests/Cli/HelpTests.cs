@@ -10,6 +10,8 @@ public sealed class HelpTests
     [InlineData("train")]
     [InlineData("eval")]
     [InlineData("summarize")]
+    [InlineData("predict")]
+    [InlineData("export")]
     public void Help_text_matches_the_approved_copy(string verb)
     {
         var output = new StringWriter();

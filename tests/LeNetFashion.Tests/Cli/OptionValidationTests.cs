@@ -34,7 +34,7 @@ public sealed class OptionValidationTests
     [InlineData("train", "--arch", "lenett", "--arch lenett: expected one of lenet, lenet5, bn-cnn")]
     [InlineData("train", "--optimizer", "rmsprop", "--optimizer rmsprop: expected one of adam, adamw, sgd")]
     [InlineData("train", "--lr-schedule", "exp", "--lr-schedule exp: expected one of none, step, cosine")]
-    [InlineData("train", "--dataset", "cifar", "--dataset cifar: expected one of fashion-mnist, mnist")]
+    [InlineData("train", "--dataset", "cifar", "--dataset cifar: expected one of fashion-mnist, mnist, folder")]
     public void An_unknown_choice_is_refused_with_one_line_naming_the_option_and_the_choices(string verb, string option, string value, string message)
     {
         var (code, error) = Run(verb, option, value);
@@ -43,9 +43,9 @@ public sealed class OptionValidationTests
     }
 
     [Theory]
-    [InlineData("--step-size 3", "--step-size: only the step schedule uses it; add --lr-schedule step")]
-    [InlineData("--gamma 0.5 --lr-schedule cosine", "--gamma: only the step schedule uses it; add --lr-schedule step")]
-    [InlineData("--step-size 3 --gamma 0.5", "--step-size and --gamma: only the step schedule uses them; add --lr-schedule step")]
+    [InlineData("--step-size 3", "error: --step-size: only the step schedule uses it; add --lr-schedule step")]
+    [InlineData("--gamma 0.5 --lr-schedule cosine", "error: --gamma: only the step schedule uses it; add --lr-schedule step")]
+    [InlineData("--step-size 3 --gamma 0.5", "error: --step-size and --gamma: only the step schedule uses them; add --lr-schedule step")]
     public void Step_schedule_parameters_without_the_step_schedule_are_refused(string options, string message)
     {
         var (code, error) = Run(["train", .. options.Split(' ')]);

@@ -19,7 +19,7 @@ public sealed class CudaTests : TestBase
         EpochRecord RunOn(Device device)
         {
             manual_seed(11);
-            using var model = Classifier.Create(Architectures.LeNet, FashionMnist.ClassNames);
+            using var model = Classifier.Create(Architectures.LeNet, ModelSpec.FashionMnist);
             model.Model.to(device);
             using var data = TensorData.FromDataset(set, device);
             using var optimizer = Optimizers.Create(Optimizers.Adam, model.Model.parameters(), new OptimizerSettings(0.01));

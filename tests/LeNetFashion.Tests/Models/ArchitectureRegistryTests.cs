@@ -42,7 +42,7 @@ public sealed class ArchitectureRegistryTests : TestBase
         model.eval();
         using var x = rand([3, .. a.InputShape]);
         using var logits = model.forward(x);
-        Assert.Equal([3L, a.ClassCount], logits.shape);
+        Assert.Equal([3L, ModelSpec.FashionMnist.ClassCount], logits.shape);
         Assert.Equal(ScalarType.Float32, logits.dtype);
     }
 
@@ -62,7 +62,7 @@ public sealed class ArchitectureRegistryTests : TestBase
     {
         var a = Architectures.Get(name);
         manual_seed(1);
-        using var saved = Classifier.Create(a, FashionMnist.ClassNames);
+        using var saved = Classifier.Create(a, ModelSpec.FashionMnist);
         var path = TempFile("model.dat");
         ModelStore.Save(path, saved, new ModelMetadata { Architecture = name, ClassNames = saved.ClassNames, InputShape = a.InputShape });
 
@@ -84,7 +84,7 @@ public sealed class ArchitectureRegistryTests : TestBase
         using var model = a.Create();
         var summary = ModelSummary.Compute(model, a.InputShape);
         Assert.Equal(model.parameters().Sum(p => p.numel()), summary.TotalParameters);
-        Assert.Equal([-1L, a.ClassCount], summary.Rows[^1].OutputShape);
+        Assert.Equal([-1L, ModelSpec.FashionMnist.ClassCount], summary.Rows[^1].OutputShape);
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class DivergenceReliabilityTests : TestBase
                 }
             }
 
-            blownUp.save(Path.Combine(run, RunFiles.CheckpointDir, "last-model.dat"));
+            TorchSharp.PyBridge.Safetensors.SaveStateDict(Path.Combine(run, RunFiles.CheckpointDir, "trainer.model.safetensors"), blownUp.state_dict());
         }
 
         var r = Cli.Run("train", "--resume", run, "--epochs", "4");

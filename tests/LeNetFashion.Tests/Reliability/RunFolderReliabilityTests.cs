@@ -146,7 +146,7 @@ public sealed class RunFolderReliabilityTests : TestBase
     public void Resume_from_a_damaged_checkpoint_is_one_line()
     {
         Assert.Equal(0, Train("--epochs", "1", "--output", Run).Code);
-        var last = Path.Combine(Run, "checkpoint", "last-model.dat");
+        var last = Path.Combine(Run, "checkpoint", "trainer.model.safetensors");
         File.WriteAllBytes(last, File.ReadAllBytes(last)[..100]);
 
         var r = Cli.Run("train", "--resume", Run, "--epochs", "2");

@@ -16,7 +16,7 @@ public sealed class SafetensorsFileTests : TestBase
     private static Classifier Fresh(Architecture a, int seed = 7)
     {
         manual_seed(seed);
-        return Classifier.Create(a, [.. Enumerable.Range(0, a.ClassCount).Select(i => $"class {i}")], new Preprocessing(0.25, 0.5));
+        return Classifier.Create(a, ModelSpec.FashionMnist with { ClassNames = [.. Enumerable.Range(0, 10).Select(i => $"class {i}")] }, new Preprocessing(0.25, 0.5));
     }
 
     /// <summary>Rewrites a safetensors file with its header changed by <paramref name="edit"/> (the tests' own minimal writer).</summary>

@@ -9,18 +9,19 @@ namespace LeNetFashion.Tests.Training;
 public sealed class FlatAdamTests
 {
     /// <summary>Trains two identical LeNets on the same random batches, one with TorchSharp's Adam and one with the flat Adam.</summary>
-    private static (float[] Stock, float[] Flat) TrainBoth(double weightDecay, int steps, Action<TorchSharp.Modules.OptimizerHelper, TorchSharp.Modules.OptimizerHelper, int>? between = null)
+    private static (float[] Stock, float[] Flat) TrainBoth(double weightDecay, int steps, Action<TorchSharp.Modules.OptimizerHelper, TorchSharp.Modules.OptimizerHelper, int>? between = null, int side = 28)
     {
         manual_seed(11);
-        using var stockModel = new LeNet();
-        using var flatModel = new LeNet();
+        var spec = ModelSpec.FashionMnist with { Height = side, Width = side };
+        using var stockModel = new LeNet(spec);
+        using var flatModel = new LeNet(spec);
         flatModel.load_state_dict(stockModel.state_dict());
         using var stock = optim.Adam(stockModel.parameters(), lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: weightDecay);
         using var flat = new LeNetFashion.Training.Flat.Adam(flatModel.parameters(), 0.01, 0.9, 0.999, 1e-8, weightDecay);
         for (var i = 0; i < steps; i++)
         {
             using var scope = NewDisposeScope();
-            var x = rand(32, 1, 28, 28);
+            var x = rand(32, 1, side, side);
             var y = randint(0, 10, [32]);
             foreach (var (model, opt) in new (nn.Module<Tensor, Tensor>, TorchSharp.Modules.OptimizerHelper)[] { (stockModel, stock), (flatModel, flat) })
             {
@@ -49,25 +50,19 @@ public sealed class FlatAdamTests
         Assert.Equal(stock.Select(BitConverter.SingleToInt32Bits), flat.Select(BitConverter.SingleToInt32Bits));
     }
 
+    /// <summary>
+    /// Over <see cref="LeNetFashion.Training.Flat.Adam.SingleThreadMaxElements"/> parameters (LeNet built for 64 × 64
+    /// pictures: 339,106) the step runs LibTorch's operations on all threads, the path CUDA takes too.
+    /// </summary>
     [Theory]
-    [InlineData(256, 0.0)]
-    [InlineData(256, 0.01)]
-    [InlineData(0, 0.0)]
-    [InlineData(0, 0.01)]
-    public void The_managed_kernels_256_bit_and_scalar_paths_are_bitwise_torchsharps_too(int maxVectorBits, double weightDecay)
+    [InlineData(0.0)]
+    [InlineData(0.01)]
+    public void Above_the_single_thread_size_the_libtorch_path_is_bitwise_torchsharps_too(double weightDecay)
     {
-        var before = LeNetFashion.Training.Flat.AdamKernel.MaxVectorBits;
-        LeNetFashion.Training.Flat.AdamKernel.MaxVectorBits = maxVectorBits;
-        try
-        {
-            var (stock, flat) = TrainBoth(weightDecay, 30);
-            Assert.Equal(stock.Select(BitConverter.SingleToInt32Bits), flat.Select(BitConverter.SingleToInt32Bits));
-            Assert.NotEqual(stock, TrainBoth(weightDecay, 29).Stock);
-        }
-        finally
-        {
-            LeNetFashion.Training.Flat.AdamKernel.MaxVectorBits = before;
-        }
+        var (stock, flat) = TrainBoth(weightDecay, 12, side: 64);
+        Assert.True(flat.Length > LeNetFashion.Training.Flat.Adam.SingleThreadMaxElements, $"{flat.Length} parameters");
+        Assert.Equal(stock.Select(BitConverter.SingleToInt32Bits), flat.Select(BitConverter.SingleToInt32Bits));
+        Assert.NotEqual(stock, TrainBoth(weightDecay, 11, side: 64).Stock);
     }
 
     [Fact]

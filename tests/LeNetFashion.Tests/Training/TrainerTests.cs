@@ -18,7 +18,7 @@ public sealed class TrainerTests : TestBase
         return (TensorData.FromDataset(set), set);
     }
 
-    private static Classifier NewLeNet() => Classifier.Create(Architectures.LeNet, FashionMnist.ClassNames);
+    private static Classifier NewLeNet() => Classifier.Create(Architectures.LeNet, ModelSpec.FashionMnist);
 
     /// <summary>A trainer with Adam (PyTorch's defaults) and the given callbacks, as <c>train</c> builds it.</summary>
     private static Trainer NewTrainer(Classifier model, TensorData data, int epochs, int batchSize, double lr = 0.001, double trainRate = 0.8, params TrainerCallback[] callbacks) =>

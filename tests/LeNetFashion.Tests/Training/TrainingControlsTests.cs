@@ -200,14 +200,14 @@ public sealed class TrainingControlsTests : TestBase
     {
         var r = Reliability.Cli.Run("train", "--momentum", "0.9");
         Assert.Equal(1, r.Code);
-        Assert.Equal("--momentum: only SGD has momentum; add --optimizer sgd (Adam and AdamW use their betas)", Reliability.Cli.OneLine(r.Error));
+        Assert.Equal("error: --momentum: only SGD has momentum; add --optimizer sgd (Adam and AdamW use their betas)", Reliability.Cli.OneLine(r.Error));
     }
 
     private Trainer TinyTrainer()
     {
         var set = FashionMnist.Load(Data, DatasetPart.Train);
         var data = TensorData.FromDataset(set);
-        var model = Classifier.Create(Architectures.LeNet, FashionMnist.ClassNames);
+        var model = Classifier.Create(Architectures.LeNet, ModelSpec.FashionMnist);
         return new Trainer(model, data, BatchSplit.Create(data.Count, 16, 0.8), 10, Optimizers.Create(Optimizers.Adam, model.Model.parameters(), new OptimizerSettings(0.001)));
     }
 

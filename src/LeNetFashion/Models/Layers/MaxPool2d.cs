@@ -23,7 +23,7 @@ namespace LeNetFashion.Models.Layers;
 /// </para>
 /// <para>
 /// Inputs that are not contiguous float32 CPU tensors <c>[N, C, H, W]</c> with even H and W go to LibTorch's
-/// <c>max_pool2d</c>. The class is named as PyTorch's so that summaries show <c>MaxPool2d</c>; it has no
+/// <c>max_pool2d</c>, and so does everything with <c>--kernels libtorch</c> (<see cref="Runtime.Kernels"/>). The class is named as PyTorch's so that summaries show <c>MaxPool2d</c>; it has no
 /// parameters, so state-dict keys are unaffected.
 /// </para>
 /// </remarks>
@@ -42,7 +42,7 @@ public sealed class MaxPool2d : TorchSharp.torch.nn.Module<Tensor, Tensor>
     {
         // One native call per query: the shape is read once (each `shape` access is a call and an array).
         var shape = input.shape;
-        if (shape.Length != 4 || shape[2] % 2 != 0 || shape[3] % 2 != 0 || input.dtype != ScalarType.Float32
+        if (!Runtime.Kernels.ManagedMaxPool || shape.Length != 4 || shape[2] % 2 != 0 || shape[3] % 2 != 0 || input.dtype != ScalarType.Float32
             || input.device_type != TorchSharp.DeviceType.CPU || !input.is_contiguous())
         {
             return nn.functional.max_pool2d(input, 2, 2);
