@@ -5,7 +5,7 @@ using static TorchSharp.torch.nn;
 namespace LeNetFashion.Models;
 
 /// <summary>
-/// The tutorial's LeNet for 28 × 28 grayscale images: <c>conv</c> = Conv2d(spec.Channels, 6, 5), Sigmoid, MaxPool2d(2, 2),
+/// The tutorial's LeNet for 28 × 28 grayscale images: <c>conv</c> = Conv2d(1, 6, 5), Sigmoid, MaxPool2d(2, 2),
 /// Conv2d(6, 16, 5), Sigmoid, MaxPool2d(2, 2) (<see cref="Layers.MaxPool2d"/>); flatten; <c>fc</c> = Linear(256, 120), Sigmoid, Linear(120, 84),
 /// Sigmoid, Linear(84, 10). 44,426 parameters. Input <c>[N, 1, 28, 28]</c> float32, output logits <c>[N, 10]</c>.
 /// </summary>
@@ -35,7 +35,7 @@ public sealed class LeNet : TwoStageNetwork
             nameof(LeNet),
             "conv",
             Sequential(
-                Conv2d(1, 6, 5),
+                Conv2d(spec.Channels, 6, 5),
                 Sigmoid(),
                 new Layers.MaxPool2d(),
                 Conv2d(6, 16, 5),

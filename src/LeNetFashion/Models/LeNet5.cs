@@ -26,7 +26,7 @@ public sealed class LeNet5 : TwoStageNetwork
     }
 
     /// <summary>Smallest height and width: the padded first convolution keeps the size, the second 5 × 5 convolution needs 5 after pooling.</summary>
-    public const int MinSide = 10;
+    public const int MinSide = 12;
 
     /// <summary>Creates the model for <paramref name="spec"/>: <c>conv.0</c> takes its channels, <c>fc.5</c> has one output per class and <c>fc.0</c> takes 16 × the feature map left by the convolutions (16 × 5 × 5 for 28 × 28).</summary>
     /// <param name="spec">Input shape and classes.</param>

@@ -180,7 +180,8 @@ public sealed record RunConfig
         }
         catch (JsonException e)
         {
-            throw new ArgumentException($"--config {path}: {(e.Path is { Length: > 1 } p ? $"at {p}: " : "")}{e.Message.Split('.')[0].Split(" Path:")[0]}", e);
+            var what = e.Message.Split([" Path:", " LineNumber:"], StringSplitOptions.None)[0].TrimEnd('.', ' ');
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--config {path}: line {(e.LineNumber ?? 0) + 1}{(e.Path is { Length: > 1 } p ? $", {p}" : "")}: {what}"), e);
         }
     }
 

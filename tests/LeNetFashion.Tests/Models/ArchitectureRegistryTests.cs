@@ -46,6 +46,39 @@ public sealed class ArchitectureRegistryTests : TestBase
         Assert.Equal(ScalarType.Float32, logits.dtype);
     }
 
+    /// <summary>Shapes come from the data: three channels, 40 × 36 pixels, 26 classes; the keys stay the same.</summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Built_for_another_spec_it_takes_that_input_and_gives_one_logit_per_class(string name)
+    {
+        var a = Architectures.Get(name);
+        var spec = new ModelSpec(3, 40, 36, [.. Enumerable.Range(0, 26).Select(i => ((char)('A' + i)).ToString())]);
+        using var model = a.Create(spec);
+        model.eval();
+        using var x = rand(2, 3, 40, 36);
+        using var logits = model.forward(x);
+        Assert.Equal([2L, 26], logits.shape);
+        Assert.Equal(Expected[name].Keys.Order(StringComparer.Ordinal), model.state_dict().Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Pictures_smaller_than_the_network_can_take_are_one_line(string name)
+    {
+        var a = Architectures.Get(name);
+        var side = a.MinSide - 1;
+        using (var smallest = a.Create(ModelSpec.FashionMnist with { Height = a.MinSide, Width = a.MinSide }))
+        {
+            smallest.eval();
+            using var x = rand(1, 1, a.MinSide, a.MinSide);
+            using var y = smallest.forward(x);
+            Assert.Equal([1L, 10], y.shape);
+        }
+
+        var e = Assert.Throws<ArgumentException>(() => a.Create(ModelSpec.FashionMnist with { Height = side, Width = 28 }));
+        Assert.Equal($"'{name}' needs pictures of at least {a.MinSide} × {a.MinSide} pixels; the data are {side} × 28", e.Message);
+    }
+
     [Theory]
     [MemberData(nameof(Names))]
     public void State_dict_keys_and_parameter_count_are_pytorchs(string name)

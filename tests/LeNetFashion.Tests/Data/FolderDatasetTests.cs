@@ -1,0 +1,158 @@
+using LeNetFashion.Cli;
+using LeNetFashion.Data;
+using LeNetFashion.Imaging;
+using LeNetFashion.Runs;
+using LeNetFashion.Tests.Reliability;
+using SkiaSharp;
+using Xunit;
+
+namespace LeNetFashion.Tests.Data;
+
+/// <summary>
+/// A folder data set (torchvision's ImageFolder layout) of pictures drawn here: three shapes, on canvases of 28 × 28
+/// to 90 × 60, light on dark and dark on light, as PNG, JPEG and WebP.
+/// </summary>
+[Collection("Torch")]
+public sealed class FolderDatasetTests : TestBase
+{
+    private static readonly string[] Shapes = ["disc", "bar", "square"];
+
+    /// <summary>Writes <paramref name="perClass"/> pictures of each shape into <c>dir/&lt;shape&gt;/</c>.</summary>
+    private static string WriteShapes(string dir, int perClass, int seed)
+    {
+        var random = new Random(seed);
+        SKEncodedImageFormat[] formats = [SKEncodedImageFormat.Png, SKEncodedImageFormat.Jpeg, SKEncodedImageFormat.Webp];
+        for (var c = 0; c < Shapes.Length; c++)
+        {
+            Directory.CreateDirectory(Path.Combine(dir, Shapes[c]));
+            for (var i = 0; i < perClass; i++)
+            {
+                var (w, h) = i % 3 == 0 ? (28, 28) : (random.Next(28, 91), random.Next(28, 61));
+                var light = i % 2 == 0;
+                using var surface = SKSurface.Create(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Opaque));
+                surface.Canvas.Clear(light ? SKColors.White : SKColors.Black);
+                using var paint = new SKPaint { Color = light ? SKColors.Black : SKColors.White, IsAntialias = true };
+                var (cx, cy, r) = (w / 2f + random.Next(-3, 4), h / 2f + random.Next(-3, 4), Math.Min(w, h) * 0.3f);
+                switch (c)
+                {
+                    case 0: surface.Canvas.DrawCircle(cx, cy, r, paint); break;
+                    case 1: surface.Canvas.DrawRect(cx - (r * 0.25f), cy - r, r * 0.5f, 2 * r, paint); break;
+                    default: surface.Canvas.DrawRect(cx - r, cy - r, 2 * r, 2 * r, paint); break;
+                }
+
+                var format = formats[i % formats.Length];
+                using var image = surface.Snapshot();
+                using var data = image.Encode(format, 90);
+                File.WriteAllBytes(Path.Combine(dir, Shapes[c], $"{i:D3}.{format.ToString().ToLowerInvariant()}"), data.ToArray());
+            }
+        }
+
+        return dir;
+    }
+
+    private string Shapes3(int train = 40, int test = 9)
+    {
+        var root = Path.Combine(TempDir, "shapes");
+        WriteShapes(Path.Combine(root, "train"), train, 1);
+        WriteShapes(Path.Combine(root, "test"), test, 2);
+        return root;
+    }
+
+    [Fact]
+    public void Class_names_are_the_sorted_sub_folders_and_every_picture_is_prepared_as_predict_prepares_it()
+    {
+        var root = Shapes3();
+        var (dataset, dir) = TrainingData.Resolve("fashion-mnist", root, null);
+
+        Assert.Equal(FolderDataset.Name, dataset.Name);
+        Assert.Equal(["bar", "disc", "square"], dataset.ClassNames);
+        var set = TrainingData.LoadPart(dataset, dir, null, DatasetPart.Train);
+        Assert.Equal(120, set.Count);
+        Assert.Equal(40, set.Labels.Count(l => l == 0));
+        Assert.Equal(40, set.Labels.Count(l => l == 2));
+
+        // The fixed order puts every class among the last fifth (the validation batches).
+        Assert.Equal(3, set.Labels.Skip(96).Distinct().Count());
+        var order = FolderDataset.FixedOrder(120);
+        var files = Shapes.Order(StringComparer.Ordinal).SelectMany(s => Directory.GetFiles(Path.Combine(root, "train", s)).Order(StringComparer.Ordinal)).ToArray();
+        for (var i = 0; i < set.Count; i += 7)
+        {
+            var expected = ImageInput.Load(files[order[i]], 28, 28, InvertMode.Auto).Pixels;
+            Assert.Equal(expected, set.Pixels.AsSpan(i * 784, 784).ToArray());
+        }
+
+        Assert.Equal(27, TrainingData.LoadPart(dataset, dir, null, DatasetPart.Test).Count);
+    }
+
+    [Fact]
+    public void Train_eval_and_predict_work_on_a_folder_of_pictures_and_grow_with_its_classes()
+    {
+        var root = Shapes3();
+        var run = Path.Combine(TempDir, "run");
+
+        var train = Reliability.Cli.Run("train", "--data-dir", root, "--epochs", "3", "--batch-size", "8", "--lr", "0.01", "--seed", "2", "--threads", "1", "--output", run);
+
+        Assert.True(train.Code == 0, train.Error);
+        Assert.Contains("3 classes (bar, disc, square), 120 training and 27 test pictures at 28 × 28", train.Output);
+        var (classifier, metadata) = ModelStore.Load(Path.Combine(run, RunFiles.Model));
+        using (classifier)
+        {
+            Assert.Equal(["bar", "disc", "square"], metadata.ClassNames);
+            Assert.Equal([1L, 28, 28], metadata.InputShape);
+            Assert.Equal("folder", metadata.Dataset);
+            Assert.Equal("folder", metadata.Options!.Dataset);
+        }
+
+        var matrix = File.ReadAllLines(Path.Combine(run, RunFiles.ConfusionCsv));
+        Assert.Equal(4, matrix.Length);
+        Assert.StartsWith("true\\predicted,bar,disc,square", matrix[0]);
+        Assert.Equal(27, matrix.Skip(1).Sum(l => l.Split(',').Skip(1).Sum(int.Parse)));
+
+        var eval = Reliability.Cli.Run("eval", "--model", Path.Combine(run, RunFiles.Model));
+        Assert.True(eval.Code == 0, eval.Error);
+        var accuracy = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, RunFiles.ModelJson))).RootElement.GetProperty("test_accuracy").GetDouble();
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Test accuracy: {accuracy:F4} ("), eval.Output);
+        Assert.Contains(" of 27)", eval.Output);
+
+        var picture = Directory.GetFiles(Path.Combine(root, "test", "disc"))[0];
+        var predict = Reliability.Cli.Run("predict", "--model", Path.Combine(run, RunFiles.Model), picture, "--json");
+        Assert.True(predict.Code == 0, predict.Error);
+        Assert.Contains("\"class\":", predict.Output.Replace(" ", ""));
+    }
+
+    [Fact]
+    public void A_folder_without_test_pictures_is_one_line_naming_the_fix()
+    {
+        var dir = WriteShapes(Path.Combine(TempDir, "only-train"), 4, 1);
+
+        var r = Reliability.Cli.Run("train", "--data-dir", dir, "--epochs", "1", "--output", Path.Combine(TempDir, "run"));
+
+        Reliability.Cli.AssertError(r, ExitCodes.BadInput,
+            $"--data-dir {dir}: a folder of pictures, but no test pictures: give --test-dir <folder> (one sub-folder per class), or lay the data out as {Path.Combine(dir, "train")} and {Path.Combine(dir, "test")}");
+        Assert.False(Directory.Exists(Path.Combine(TempDir, "run")));
+    }
+
+    [Fact]
+    public void A_test_folder_with_a_class_the_training_pictures_lack_is_refused()
+    {
+        var dir = WriteShapes(Path.Combine(TempDir, "train"), 8, 1);
+        var test = WriteShapes(Path.Combine(TempDir, "test"), 2, 2);
+        Directory.CreateDirectory(Path.Combine(test, "star"));
+        File.Copy(Directory.GetFiles(Path.Combine(test, "disc"))[0], Path.Combine(test, "star", "a.png"));
+
+        var r = Reliability.Cli.Run("train", "--data-dir", dir, "--test-dir", test, "--epochs", "1", "--batch-size", "4", "--output", Path.Combine(TempDir, "run"));
+
+        Reliability.Cli.AssertError(r, ExitCodes.BadInput, $"{Path.Combine(test, "star")}: 'star' is not one of the 3 classes (bar, disc, square)");
+    }
+
+    [Fact]
+    public void A_class_folder_without_pictures_is_refused()
+    {
+        var root = Shapes3(4, 1);
+        Directory.CreateDirectory(Path.Combine(root, "train", "empty"));
+
+        var r = Reliability.Cli.Run("train", "--data-dir", root, "--epochs", "1", "--output", Path.Combine(TempDir, "run"));
+
+        Reliability.Cli.AssertError(r, ExitCodes.BadInput, $"{Path.Combine(root, "train", "empty")}: class folder holds no pictures (.png, .jpg, .jpeg, .bmp, .gif, .webp)");
+    }
+}
