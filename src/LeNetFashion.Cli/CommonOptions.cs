@@ -12,7 +12,7 @@ internal static class CommonOptions
     /// <summary><c>--data-dir</c>: the data folder.</summary>
     public static Option<string?> DataDir() => NonEmpty(new Option<string?>("--data-dir")
     {
-        Description = $"Folder with the four IDX files of the data set (gzip or raw), or of your own pictures in one sub-folder per class. Default for Fashion-MNIST: ${DataLocator.EnvironmentVariable}, then ./{DataLocator.LocalDirectory.Replace('\\', '/')}, then {DataLocator.SystemDirectory} (relative paths are from the current folder).",
+        Description = $"Folder with the four IDX files of the data set (gzip or raw), or of your own pictures in one sub-folder per class. Default for Fashion-MNIST: ${Datasets.FashionMnist.EnvironmentVariable}, then ./{Datasets.FashionMnist.LocalDirectory.Replace('\\', '/')}, then {Datasets.FashionMnist.SystemDirectory} (relative paths are from the current folder).",
         HelpName = "dir",
     });
 

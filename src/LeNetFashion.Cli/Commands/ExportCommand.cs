@@ -43,18 +43,8 @@ internal sealed class ExportCommand : Command
         protected override int Run(ParseResult parse)
         {
             TorchRuntime.EnsureLoaded();
-            var path = parse.GetValue(command._out)!;
-            if (Directory.Exists(path))
-            {
-                throw new IOException($"--out {path}: is a folder; expected a file name such as model.safetensors");
-            }
-
-            var (classifier, _) = ModelStore.Load(parse.GetValue(command._model)!);
-            using var _ = classifier;
-            SafetensorsFile.Save(path, classifier);
-            var parameters = classifier.Model.parameters().Sum(p => p.numel());
-            var tensors = classifier.Model.state_dict().Count;
-            Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {Path.GetFullPath(path)}: {tensors} tensors, {parameters:N0} float32 parameters, architecture {classifier.Architecture.Name}"));
+            var r = ExportRun.Execute(new ExportRequest(parse.GetValue(command._model)!, parse.GetValue(command._out)!));
+            Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {r.Path}: {r.Tensors} tensors, {r.Parameters:N0} float32 parameters, architecture {r.Architecture}"));
             return ExitCodes.Success;
         }
     }

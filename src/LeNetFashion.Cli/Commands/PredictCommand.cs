@@ -76,114 +76,61 @@ internal sealed class PredictCommand : Command
         protected override int Run(ParseResult parse)
         {
             TorchRuntime.EnsureLoaded();
-            var (classifier, _) = ModelStore.Load(parse.GetValue(command._model)!);
-            using var _ = classifier;
-            var shape = classifier.Spec.InputShape;
-            if (shape[0] != 1)
-            {
-                throw new ArgumentException($"predict: the model's architecture '{classifier.Architecture.Name}' takes {shape[0]} channels; only 1-channel (grey) models are supported");
-            }
-
-            var (height, width) = ((int)shape[1], (int)shape[2]);
-            var invert = command._invert.Value(parse);
-            var inputs = new List<(string Name, int? Index, PreparedImage Image)>();
-            var failed = 0;
-            foreach (var file in parse.GetValue(command._images) ?? [])
-            {
-                try
-                {
-                    inputs.Add((file, null, ImageInput.Load(file, height, width, invert)));
-                }
-                catch (DataFormatException e)
-                {
-                    Error.WriteLine($"error: {e.Message}");
-                    failed++;
-                }
-            }
-
-            if (parse.GetValue(command._idx) is { } idx)
-            {
-                try
-                {
-                    inputs.AddRange(ReadIdx(idx, parse.GetValue(command._index), parse.GetValue(command._count), height, width));
-                }
-                catch (DataFormatException e)
-                {
-                    Error.WriteLine($"error: {e.Message}");
-                    failed++;
-                }
-            }
-
-            if (inputs.Count > 0)
-            {
-                Print(parse, classifier, inputs);
-            }
-
-            return failed == 0 ? ExitCodes.Success : ExitCodes.BadInput;
-        }
-
-        private static IEnumerable<(string, int?, PreparedImage)> ReadIdx(string path, int index, int count, int height, int width)
-        {
-            var idx = IdxReader.Read(path, 3);
-            if (idx.Shape[1] != height || idx.Shape[2] != width)
-            {
-                throw new DataFormatException($"{path}: images of {idx.Shape[1]} × {idx.Shape[2]} pixels; the model expects {height} × {width}", path);
-            }
-
-            if (index + count > idx.Count)
-            {
-                throw new DataFormatException(
-                    string.Create(CultureInfo.InvariantCulture, $"{path}: --index {index} --count {count} asks for images up to {index + count - 1}, but the file has {idx.Count:N0} (0 to {idx.Count - 1})"), path);
-            }
-
-            var size = height * width;
-            return Enumerable.Range(index, count).Select(i =>
-                ((string)path, (int?)i, new PreparedImage(idx.Data.AsSpan(i * size, size).ToArray(), height, width, width, height, 0, false, false)));
-        }
-
-        private void Print(ParseResult parse, Classifier classifier, List<(string Name, int? Index, PreparedImage Image)> inputs)
-        {
-            using var pixels = ImageBatch.ToTensor(inputs.Select(i => i.Image).ToList());
-            var probabilities = classifier.PredictProbabilities(pixels);
             var json = parse.GetValue(command._json);
-            var logits = json && parse.GetValue(command._logits) ? classifier.PredictLogits(pixels) : null;
-            var top = Math.Min(parse.GetValue(command._top), classifier.ClassNames.Count);
-            for (var n = 0; n < inputs.Count; n++)
+            var result = PredictRun.Execute(new PredictRequest
             {
-                var (name, index, image) = inputs[n];
-                var p = probabilities[n];
-                var best = Enumerable.Range(0, p.Length).OrderByDescending(k => p[k]).ThenBy(k => k).Take(top).ToList();
-                if (json)
-                {
-                    var line = new Dictionary<string, object?>
-                    {
-                        ["file"] = name,
-                        ["index"] = index,
-                        ["label"] = best[0],
-                        ["class"] = classifier.ClassNames[best[0]],
-                        ["top"] = best.Select(k => new Dictionary<string, object> { ["label"] = k, ["class"] = classifier.ClassNames[k], ["probability"] = p[k] }).ToList(),
-                        ["inverted"] = image.Inverted,
-                        ["logits"] = logits?[n],
-                    };
-                    if (index is null)
-                    {
-                        line.Remove("index");
-                    }
-
-                    if (logits is null)
-                    {
-                        line.Remove("logits");
-                    }
-
-                    Output.WriteLine(JsonSerializer.Serialize(line));
-                }
-                else
-                {
-                    var label = index is null ? name : string.Create(CultureInfo.InvariantCulture, $"{name}[{index}]");
-                    var classes = string.Join(", ", best.Select(k => string.Create(CultureInfo.InvariantCulture, $"{classifier.ClassNames[k]} {p[k]:F4}")));
-                    Output.WriteLine($"{label}: {classes}{(image.Inverted ? " (inverted)" : "")}");
-                }
+                Model = parse.GetValue(command._model)!,
+                Images = parse.GetValue(command._images) ?? [],
+                Idx = parse.GetValue(command._idx),
+                Index = parse.GetValue(command._index),
+                Count = parse.GetValue(command._count),
+                Invert = command._invert.Value(parse),
+                Top = parse.GetValue(command._top),
+                Logits = json && parse.GetValue(command._logits),
+            });
+            foreach (var e in result.Errors)
+            {
+                Error.WriteLine($"error: {e}");
             }
+
+            foreach (var p in result.Predictions)
+            {
+                Output.WriteLine(json ? Json(p) : Text(p));
+            }
+
+            return result.Errors.Count == 0 ? ExitCodes.Success : ExitCodes.BadInput;
+        }
+
+        private static string Json(Prediction p)
+        {
+            var line = new Dictionary<string, object?>
+            {
+                ["file"] = p.Name,
+                ["index"] = p.Index,
+                ["label"] = p.Top[0].Label,
+                ["class"] = p.Top[0].ClassName,
+                ["top"] = p.Top.Select(c => new Dictionary<string, object> { ["label"] = c.Label, ["class"] = c.ClassName, ["probability"] = c.Probability }).ToList(),
+                ["inverted"] = p.Inverted,
+                ["logits"] = p.Logits,
+            };
+            if (p.Index is null)
+            {
+                line.Remove("index");
+            }
+
+            if (p.Logits is null)
+            {
+                line.Remove("logits");
+            }
+
+            return JsonSerializer.Serialize(line);
+        }
+
+        private static string Text(Prediction p)
+        {
+            var label = p.Index is null ? p.Name : string.Create(CultureInfo.InvariantCulture, $"{p.Name}[{p.Index}]");
+            var classes = string.Join(", ", p.Top.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.ClassName} {c.Probability:F4}")));
+            return $"{label}: {classes}{(p.Inverted ? " (inverted)" : "")}";
         }
     }
 }

@@ -14,7 +14,7 @@ internal sealed class SummarizeCommand : Command
     private readonly Option<string> _arch = CommonOptions.OneOf("--arch", $"Architecture to summarize: {string.Join(", ", Architectures.Names)}.", Architectures.Names, Architectures.Default.Name);
     private readonly Option<string?> _inputSize = new("--input-size")
     {
-        Description = "Input size C,H,W of one sample. Default: the architecture's (1,28,28).",
+        Description = "Input size C,H,W of one sample. Default: the model's own (1,28,28 for Fashion-MNIST and --arch).",
         HelpName = "C,H,W",
     };
 
@@ -63,36 +63,8 @@ internal sealed class SummarizeCommand : Command
         protected override int Run(ParseResult parse)
         {
             TorchRuntime.EnsureLoaded();
-            Architecture architecture;
-            TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model;
-            if (parse.GetValue(command._model) is { } file)
-            {
-                var (classifier, _) = ModelStore.Load(file);
-                (architecture, model) = (classifier.Architecture, classifier.Model);
-            }
-            else
-            {
-                architecture = Architectures.Get(parse.GetValue(command._arch)!);
-                model = architecture.Create();
-            }
-
-            using (model)
-            {
-                var size = parse.GetValue(command._inputSize) is { } s ? ParseSize(s)! : architecture.InputShape;
-                ModelSummary summary;
-                try
-                {
-                    summary = ModelSummary.Compute(model, size);
-                }
-                catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or ArgumentException)
-                {
-                    throw new ArgumentException(
-                        $"--input-size {string.Join(',', size)}: the {architecture.Name} architecture cannot take this input ({e.Message.Split('\n')[0].Trim()}); it expects {string.Join(',', architecture.InputShape)}", e);
-                }
-
-                Output.Write(summary.ToText());
-            }
-
+            var size = parse.GetValue(command._inputSize) is { } s ? ParseSize(s) : null;
+            Output.Write(SummarizeRun.Execute(new SummarizeRequest(parse.GetValue(command._model), parse.GetValue(command._arch)!, size)).ToText());
             return ExitCodes.Success;
         }
     }

@@ -2,25 +2,13 @@ namespace LeNetFashion.Data;
 
 /// <summary>
 /// Finds a data set's folder. First found wins: the <c>--data-dir</c> option, the data set's environment variable
-/// (<see cref="EnvironmentVariable"/> for Fashion-MNIST), <c>data/&lt;name&gt;/</c> under the current folder, then
-/// the data set's system folder when it has one (<see cref="SystemDirectory"/>: Debian/Ubuntu package
+/// (<see cref="DatasetInfo.EnvironmentVariable"/>), <c>data/&lt;name&gt;/</c> under the current folder, then
+/// the data set's system folder when it has one (<see cref="DatasetInfo.SystemDirectory"/>: Debian/Ubuntu package
 /// <c>dataset-fashion-mnist</c>). A folder counts when it holds the part's two files under any accepted name (see
 /// <see cref="IdxFileNames"/>).
 /// </summary>
 public static class DataLocator
 {
-    /// <summary>Environment variable naming the Fashion-MNIST folder (<see cref="DatasetInfo.EnvironmentVariable"/>).</summary>
-    public const string EnvironmentVariable = "LENET_FASHION_DATA";
-
-    /// <summary>Folder where Debian's and Ubuntu's <c>dataset-fashion-mnist</c> package installs the files.</summary>
-    public const string SystemDirectory = "/usr/share/datasets/fashion-mnist";
-
-    /// <summary>Fashion-MNIST's folder under the current directory, searched after the option and the variable.</summary>
-    public static readonly string LocalDirectory = Path.Combine("data", "fashion-mnist");
-
-    /// <summary>Command that provisions Fashion-MNIST, shown in errors.</summary>
-    public const string GetDataCommand = "bash scripts/get-data.sh";
-
     /// <summary>Resolves the Fashion-MNIST folder; see <see cref="Resolve(string?, DatasetInfo, DatasetPart)"/>.</summary>
     /// <param name="dataDir">Value of <c>--data-dir</c>, or <c>null</c>.</param>
     /// <param name="part">Which part's files must be present.</param>

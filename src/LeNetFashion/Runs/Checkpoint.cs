@@ -157,7 +157,7 @@ public sealed class Checkpoint(string runDir)
             }
             catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or InvalidDataException or ArgumentException or IOException)
             {
-                throw Damaged(runDir, $"{part.StateKey}: {e.Message.Split('\n')[0].Trim()}", e);
+                throw Damaged(runDir, $"{part.StateKey}: {IO.Messages.FirstLine(e.Message)}", e);
             }
         }
     }

@@ -111,7 +111,7 @@ public static class ModelStore
         }
 
         var classifier = Build(modelPath, architecture, spec, metadata.Preprocessing, m => m.load(modelPath, strict: true), e =>
-            $"{modelPath}: not a valid '{metadata.Architecture}' weights file ({FirstLine(e.Message)}); it may be truncated, damaged or of another architecture");
+            $"{modelPath}: not a valid '{metadata.Architecture}' weights file ({IO.Messages.FirstLine(e.Message)}); it may be truncated, damaged or of another architecture");
         return (classifier, metadata);
     }
 
@@ -181,9 +181,4 @@ public static class ModelStore
         }
     }
 
-    private static string FirstLine(string s)
-    {
-        var i = s.IndexOfAny(['\r', '\n']);
-        return i < 0 ? s : s[..i];
-    }
 }

@@ -185,7 +185,7 @@ public static class SafetensorsFile
         }
 
         var classifier = ModelStore.Build(path, architecture, spec, preprocessing, m => m.load_safetensors(path, strict: true), e =>
-            $"{path}: its tensors do not fit the '{architecture.Name}' state dict ({FirstLine(e.Message)}); expected the keys {string.Join(", ", StateDictShapes(architecture, spec).Keys)}");
+            $"{path}: its tensors do not fit the '{architecture.Name}' state dict ({IO.Messages.FirstLine(e.Message)}); expected the keys {string.Join(", ", StateDictShapes(architecture, spec).Keys)}");
         var metadata = new ModelMetadata
         {
             Architecture = architecture.Name,
@@ -260,9 +260,4 @@ public static class SafetensorsFile
     private static ModelFileException Bad(string path, string what, Exception? inner = null) =>
         new($"{path}: not a valid safetensors file: {what}", inner);
 
-    private static string FirstLine(string s)
-    {
-        var i = s.IndexOfAny(['\r', '\n']);
-        return i < 0 ? s : s[..i];
-    }
 }

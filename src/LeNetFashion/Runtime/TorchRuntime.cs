@@ -81,7 +81,7 @@ public static class TorchRuntime
             inner = inner.InnerException;
         }
 
-        return $"TorchSharp cannot load its native library: {inner.GetType().Name}: {inner.Message.Split('\n')[0]}";
+        return $"TorchSharp cannot load its native library: {inner.GetType().Name}: {IO.Messages.FirstLine(inner.Message)}";
     }
 
     /// <summary>Whether the host's <c>libstdc++.so.6</c> provides <see cref="RequiredGlibcxx"/> (true when not found or not Linux).</summary>

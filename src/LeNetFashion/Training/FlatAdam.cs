@@ -7,14 +7,14 @@ namespace LeNetFashion.Training.Flat;
 /// <summary>
 /// PyTorch's Adam (TorchSharp's <see cref="TorchSharp.Modules.Adam"/>, same arithmetic) with the parameters,
 /// gradients and both moment estimates kept as views into four flat buffers, so that one step is eight
-/// whole-buffer LibTorch operations instead of about ten per parameter tensor, and <see cref="zero_grad"/> is one.
+/// whole-buffer LibTorch 2.10 operations instead of about ten per parameter tensor, and <see cref="zero_grad"/> is one.
 /// Used for <c>--optimizer adam</c> unless <c>--kernels libtorch</c> (<see cref="Runtime.Kernels"/>) asks for
 /// TorchSharp's own Adam.
 /// </summary>
 /// <remarks>
 /// <para>
 /// For the tutorial's LeNet (10 parameter tensors) TorchSharp's Adam makes about 100 native calls per step
-/// (<c>../shared/notes/performance-findings.md</c>); at 2–3 µs each that is several per cent of a batch.
+/// (<c>scripts/bench/README.md</c>); at 2–3 µs each that is several per cent of a batch.
 /// The update per element is the same expression in the same order as TorchSharp's (weight decay added to
 /// the gradient, <c>m ← β₁m + (1 − β₁)g</c>, <c>v ← β₂v + (1 − β₂)g²</c>,
 /// <c>p ← p − lr / (1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)</c>), so parameters after every step are

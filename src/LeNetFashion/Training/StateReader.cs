@@ -48,7 +48,7 @@ public sealed class StateReader(string directory, JsonObject values)
         }
         catch (Exception e) when (e is not OutOfMemoryException and not InvalidDataException)
         {
-            throw new InvalidDataException($"{Path.GetFileName(path)}: {e.Message.Split('\n')[0].Trim()}", e);
+            throw new InvalidDataException($"{Path.GetFileName(path)}: {IO.Messages.FirstLine(e.Message)}", e);
         }
     }
 

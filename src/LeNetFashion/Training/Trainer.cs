@@ -242,7 +242,7 @@ public sealed class Trainer : ITrainingState
                 }
                 catch (System.Runtime.InteropServices.ExternalException e)
                 {
-                    return (null, TrainingOutcome.Diverged, Diverged($"the optimizer step failed at epoch {epoch}, batch {b} ({e.Message.Split('\n')[0]})", learningRate));
+                    return (null, TrainingOutcome.Diverged, Diverged($"the optimizer step failed at epoch {epoch}, batch {b} ({IO.Messages.FirstLine(e.Message)})", learningRate));
                 }
 
                 trainLossSum += lossValue * (double)length;

@@ -26,8 +26,8 @@ public sealed class DatasetsTests : TestBase
         Assert.Equal(["fashion-mnist", "mnist"], Datasets.Names);
         Assert.Same(FashionMnist.ClassNames, fashion.ClassNames);
         Assert.Same(FashionMnist.DecompressedSha256, fashion.PublishedSha256);
-        Assert.Equal([DataLocator.LocalDirectory, DataLocator.SystemDirectory], fashion.DefaultDirectories);
-        Assert.Equal(DataLocator.EnvironmentVariable, fashion.EnvironmentVariable);
+        Assert.Equal([Path.Combine("data", "fashion-mnist"), "/usr/share/datasets/fashion-mnist"], fashion.DefaultDirectories);
+        Assert.Equal("LENET_FASHION_DATA", fashion.EnvironmentVariable);
         Assert.Equal(FashionMnist.FileNames(DatasetPart.Train), fashion.FileNames(DatasetPart.Train));
     }
 

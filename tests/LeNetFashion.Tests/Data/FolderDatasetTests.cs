@@ -114,6 +114,25 @@ public sealed class FolderDatasetTests : TestBase
         Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Test accuracy: {accuracy:F4} ("), eval.Output);
         Assert.Contains(" of 27)", eval.Output);
 
+        // metrics.json holds what eval printed: the accuracy, the matrix (rows = true class) and one row per class.
+        using (var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "eval-test", RunFiles.Metrics))))
+        {
+            var m = metrics.RootElement;
+            Assert.Equal("test", m.GetProperty("split").GetString());
+            Assert.Equal(accuracy, m.GetProperty("accuracy").GetDouble());
+            Assert.Equal(27, m.GetProperty("samples").GetInt64());
+            Assert.Equal(["bar", "disc", "square"], m.GetProperty("class_names").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(3, m.GetProperty("per_class").GetArrayLength());
+            Assert.All(m.GetProperty("per_class").EnumerateArray(), c => Assert.Equal(9, c.GetProperty("support").GetInt64()));
+            var rows = m.GetProperty("confusion_matrix").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetInt64()).ToArray()).ToArray();
+            Assert.Equal(m.GetProperty("correct").GetInt64(), rows[0][0] + rows[1][1] + rows[2][2]);
+            Assert.All(rows, r => Assert.Equal(9, r.Sum()));
+        }
+
+        var summary = Reliability.Cli.Run("summarize", "--model", Path.Combine(run, RunFiles.Model));
+        Assert.True(summary.Code == 0, summary.Error);
+        Assert.Contains("[-1, 3]", summary.Output);
+
         var picture = Directory.GetFiles(Path.Combine(root, "test", "disc"))[0];
         var predict = Reliability.Cli.Run("predict", "--model", Path.Combine(run, RunFiles.Model), picture, "--json");
         Assert.True(predict.Code == 0, predict.Error);

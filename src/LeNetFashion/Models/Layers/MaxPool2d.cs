@@ -8,9 +8,9 @@ namespace LeNetFashion.Models.Layers;
 /// </summary>
 /// <remarks>
 /// <para>
-/// LibTorch's CPU max-pool forward for NCHW float tensors is a branchy scalar loop; for the tutorial's LeNet
+/// The CPU max-pool forward of LibTorch 2.10 (the <c>libtorch-cpu</c> 2.10.0 package that TorchSharp 0.107 ships) for NCHW float tensors is a branchy scalar loop; for the tutorial's LeNet
 /// it is the slowest layer of the forward pass, about a quarter of a training batch
-/// (<c>../shared/notes/performance-findings.md</c>). <see cref="MaxPool2x2Kernel"/> finds each window's element
+/// (<c>scripts/bench/README.md</c>). <see cref="MaxPool2x2Kernel"/> finds each window's element
 /// with 256-bit vector comparisons, choosing exactly the element LibTorch chooses (first maximum in row-major
 /// order; NaN wins).
 /// </para>

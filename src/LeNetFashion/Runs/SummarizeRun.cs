@@ -1,0 +1,51 @@
+using LeNetFashion.Models;
+using LeNetFashion.Reporting;
+
+namespace LeNetFashion.Runs;
+
+/// <summary>What <c>summarize</c> describes.</summary>
+/// <param name="Model">A model file (its architecture and shapes are summarized), or null.</param>
+/// <param name="Architecture">Without a model: the registered architecture, built for Fashion-MNIST.</param>
+/// <param name="InputSize">Shape <c>[C, H, W]</c> of one sample to run through it, or null for the model's own.</param>
+public sealed record SummarizeRequest(string? Model, string Architecture, IReadOnlyList<long>? InputSize = null);
+
+/// <summary>The <c>summarize</c> verb: the torchsummary table of a model or architecture.</summary>
+public static class SummarizeRun
+{
+    /// <summary>Builds or loads the model and summarizes it for its own input shape (or the one asked for).</summary>
+    /// <returns>The layer table.</returns>
+    /// <exception cref="ModelFileException">The model cannot be loaded.</exception>
+    /// <exception cref="ArgumentException">Unknown architecture, or an input size the network cannot take.</exception>
+    public static ModelSummary Execute(SummarizeRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Architecture architecture;
+        ModelSpec spec;
+        TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model;
+        if (request.Model is { } file)
+        {
+            var (classifier, _) = ModelStore.Load(file);
+            (architecture, spec, model) = (classifier.Architecture, classifier.Spec, classifier.Model);
+        }
+        else
+        {
+            architecture = Architectures.Get(request.Architecture);
+            spec = ModelSpec.FashionMnist;
+            model = architecture.Create(spec);
+        }
+
+        using (model)
+        {
+            var size = request.InputSize?.ToArray() ?? spec.InputShape;
+            try
+            {
+                return ModelSummary.Compute(model, size);
+            }
+            catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or ArgumentException)
+            {
+                throw new ArgumentException(
+                    $"--input-size {string.Join(',', size)}: the {architecture.Name} architecture cannot take this input ({IO.Messages.FirstLine(e.Message)}); it expects {string.Join(',', spec.InputShape)}", e);
+            }
+        }
+    }
+}
