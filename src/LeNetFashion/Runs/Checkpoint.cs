@@ -90,7 +90,7 @@ public sealed class Checkpoint(string runDir)
                 }
             }
 
-            File.WriteAllText(Path.Combine(staging, StateFile), JsonSerializer.Serialize(header with { States = states }, ModelStore.JsonOptions));
+            File.WriteAllText(Path.Combine(staging, StateFile), JsonSerializer.Serialize(header with { Format = CheckpointState.CurrentFormat, States = states }, ModelStore.JsonOptions));
         }
         catch
         {

@@ -12,8 +12,8 @@ public sealed record CheckpointState(RunConfig Options, string DataDir, int Epoc
     /// <summary>The format tag written by this version.</summary>
     public const string CurrentFormat = "lenet-fashion-checkpoint/2";
 
-    /// <summary>Format tag; null in checkpoints of earlier versions (which held fixed files instead of parts' states).</summary>
-    public string? Format { get; init; } = CurrentFormat;
+    /// <summary>Format tag (<see cref="CurrentFormat"/>, set by <see cref="Checkpoint.Save"/>); null in checkpoints of earlier versions, which held fixed files instead of parts' states.</summary>
+    public string? Format { get; init; }
 
     /// <summary>Folder of the test pictures of a folder data set given with <c>--test-dir</c>, or null.</summary>
     public string? TestDir { get; init; }

@@ -95,6 +95,53 @@ public sealed class ResumeReliabilityTests : TestBase
         Assert.Equal(a.TestAccuracy, resumed.TestAccuracy);
     }
 
+    /// <summary>A caller's callback with state of its own: the training batches it has seen, over every invocation.</summary>
+    private sealed class BatchCounter : TrainerCallback, ITrainingState
+    {
+        public long Batches { get; private set; }
+
+        public string StateKey => "batch_counter";
+
+        public override void OnBatchEnd(Trainer trainer, BatchProgress progress) => Batches++;
+
+        public void SaveState(StateWriter state) => state.Set("batches", Batches);
+
+        public void LoadState(StateReader state) => Batches = state.Get<long>("batches");
+    }
+
+    [Fact]
+    public void A_callback_with_state_of_its_own_is_saved_and_restored_by_the_checkpoint_unchanged()
+    {
+        var uninterrupted = new BatchCounter();
+        TrainRun.Execute(Options("a"), new RecordingReporter(), TestContext.Current.CancellationToken, [uninterrupted]);
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var first = new BatchCounter();
+        var interrupted = TrainRun.Execute(Options("b"), new RecordingReporter(cancel, 1), cancel.Token, [first]);
+        var saved = Checkpoint.ReadState(interrupted.OutputDir).States!["batch_counter"]["batches"]!.GetValue<long>();
+        var second = new BatchCounter();
+        TrainRun.Execute(new TrainRequest { Resume = interrupted.OutputDir }, new RecordingReporter(), TestContext.Current.CancellationToken, [second]);
+
+        // 320 images in batches of 16: 16 training batches an epoch, each reported, and the validation reported once.
+        Assert.Equal(Epochs * 17, uninterrupted.Batches);
+        Assert.Equal(2 * 17, saved);
+        Assert.Equal(uninterrupted.Batches, second.Batches);
+    }
+
+    [Fact]
+    public void A_checkpoint_of_the_earlier_format_is_one_line_saying_it_cannot_be_resumed_exactly()
+    {
+        var run = Path.Combine(TempDir, "old");
+        Directory.CreateDirectory(Path.Combine(run, RunFiles.CheckpointDir));
+        File.WriteAllText(Path.Combine(run, RunFiles.CheckpointDir, "state.json"), """{ "options": { "epochs": 4 }, "data_dir": "/x", "epochs_completed": 2, "best_epoch": 1 }""");
+
+        var e = Assert.Throws<ModelFileException>(() => TrainRun.Resolve(new TrainRequest { Resume = run }));
+
+        Assert.Equal(
+            $"--resume {run}: the checkpoint was written by an earlier version of the tool (format 'lenet-fashion-checkpoint/1', expected 'lenet-fashion-checkpoint/2') and cannot be resumed exactly; its model.dat is usable, or start a new run with --init {Path.Combine(run, RunFiles.Model)}",
+            e.Message);
+    }
+
     /// <summary>The names of every registered architecture.</summary>
     public static TheoryData<string> ArchitectureNames() => [.. LeNetFashion.Models.Architectures.Names];
 
