@@ -40,6 +40,13 @@ internal sealed class TrainAction(TrainCommand command, TextWriter output, TextW
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         var result = TrainRun.Execute(request, new ConsoleReporter(Output, interactive), cts.Token);
         var t = result.Training;
+        if (result.AlreadyComplete)
+        {
+            Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{result.OutputDir} is complete ({(t.StoppedEarly ? "stopped early by --patience" : "every epoch ran")}; best epoch {result.BestEpoch}, validation accuracy {result.BestValAcc:F4}, test accuracy {result.TestAccuracy:F4}); nothing to do; to train longer, add a larger --epochs"));
+            return ExitCodes.Success;
+        }
+
         if (result.BestEpoch is { } best)
         {
             Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Best epoch: {best} (validation accuracy {result.BestValAcc:F4}); its weights were restored"));

@@ -7,7 +7,7 @@ namespace LeNetFashion.Data;
 
 /// <summary>
 /// A data set of your own pictures in torchvision's <c>ImageFolder</c> layout: one sub-folder per class, named after
-/// the class, holding PNG, JPEG, BMP, GIF or WebP pictures of any size (searched recursively). Class names are the
+/// the class, holding PNG, JPEG, BMP, GIF or WebP pictures of any size (searched 8 folder levels deep). Class names are the
 /// sub-folder names in ordinal order, so labels are 0 to K − 1 in that order, as <c>ImageFolder</c> gives them. The
 /// folder may instead hold <c>train/</c> and <c>test/</c>, each laid out so; otherwise the test pictures come from
 /// <c>--test-dir</c>. Every picture is brought to the model's input exactly as <c>predict</c> brings it
@@ -72,7 +72,7 @@ public static class FolderDataset
     }
 
     /// <summary>The class names of a part's folder: its sub-folder names (hidden ones excepted), in ordinal order.</summary>
-    /// <exception cref="DataFormatException">Fewer than two class folders, more than 256, or a class folder without pictures.</exception>
+    /// <exception cref="DataFormatException">Fewer than two class folders, more than 256, a folder name with control characters, or a class folder without pictures.</exception>
     public static IReadOnlyList<string> ClassNames(string partDir)
     {
         var classes = ClassFolders(partDir).ToList();
@@ -80,6 +80,11 @@ public static class FolderDataset
         {
             throw new DataFormatException(
                 string.Create(CultureInfo.InvariantCulture, $"{partDir}: {classes.Count} class sub-folder(s); expected 2 to 256, one per class, each holding pictures ({string.Join(", ", Extensions)})"), partDir);
+        }
+
+        if (classes.FirstOrDefault(c => Path.GetFileName(c).Any(char.IsControl)) is { } odd)
+        {
+            throw new DataFormatException($"{partDir}: a class folder name holds control characters ({Path.GetFileName(odd).Count(char.IsControl)} of them); rename it, since class names are printed and stored", partDir);
         }
 
         if (classes.FirstOrDefault(c => !Pictures(c).Any()) is { } empty)
@@ -195,11 +200,14 @@ public static class FolderDataset
         return -1;
     }
 
+    /// <summary>Sub-folders of a class folder are searched 8 levels deep at most (a symbolic link loop ends there).</summary>
+    private static readonly EnumerationOptions PictureSearch = new() { RecurseSubdirectories = true, MaxRecursionDepth = 8, AttributesToSkip = FileAttributes.Hidden };
+
     private static IEnumerable<string> ClassFolders(string dir) =>
         Directory.EnumerateDirectories(dir).Where(d => !Path.GetFileName(d).StartsWith('.')).Order(StringComparer.Ordinal);
 
     private static IEnumerable<string> Pictures(string classDir) =>
-        Directory.EnumerateFiles(classDir, "*", SearchOption.AllDirectories)
+        Directory.EnumerateFiles(classDir, "*", PictureSearch)
             .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !Path.GetFileName(f).StartsWith('.'))
             .Order(StringComparer.Ordinal);
 

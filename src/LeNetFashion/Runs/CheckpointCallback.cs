@@ -23,7 +23,11 @@ public sealed class CheckpointCallback(RunFolder folder, Checkpoint checkpoint, 
         try
         {
             folder.Write(RunFiles.History, path => HistoryCsv.Write(path, trainer.History));
-            checkpoint.Save(trainer.StatefulParts, new CheckpointState(config, dataDir, trainer.History.Count, trainer.Callback<BestWeights>()?.Epoch) { TestDir = testDir });
+            checkpoint.Save(trainer.StatefulParts, new CheckpointState(config, dataDir, trainer.History.Count, trainer.Callback<BestWeights>()?.Epoch)
+            {
+                TestDir = testDir,
+                Finished = trainer.ShouldStop || trainer.History.Count >= trainer.Epochs,
+            });
         }
         catch (IOException e) when (IsDiskFull(e))
         {

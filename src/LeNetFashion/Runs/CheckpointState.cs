@@ -15,6 +15,9 @@ public sealed record CheckpointState(RunConfig Options, string DataDir, int Epoc
     /// <summary>Format tag (<see cref="CurrentFormat"/>, set by <see cref="Checkpoint.Save"/>); null in checkpoints of earlier versions, which held fixed files instead of parts' states.</summary>
     public string? Format { get; init; }
 
+    /// <summary>Whether training had ended when this was written: every epoch ran, or early stopping stopped it.</summary>
+    public bool Finished { get; init; }
+
     /// <summary>Folder of the test pictures of a folder data set given with <c>--test-dir</c>, or null.</summary>
     public string? TestDir { get; init; }
 

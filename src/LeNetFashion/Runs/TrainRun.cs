@@ -81,6 +81,10 @@ public static class TrainRun
     {
         var run = Resolve(request);
         var config = run.Config;
+        if (run.Resumed is { Finished: true } && request.ResumeEpochs is null && Completed(run.ResumeDir!) is { } done)
+        {
+            return done;
+        }
 
         // Every input is checked before the run folder is created and before any training: damaged data (the test
         // files included), a batch size the data cannot fill or an --init model of other shapes fail in seconds.
@@ -110,6 +114,34 @@ public static class TrainRun
 
         var result = session.Trainer.Fit(cancellationToken);
         return RunOutputs.Write(folder, session, data, result, clock.Seconds);
+    }
+
+    /// <summary>
+    /// The result of a finished run whose outputs are all there (<c>model.json</c> with a test accuracy), or null when
+    /// the outputs must still be written (a run stopped between its last epoch and its test evaluation).
+    /// </summary>
+    private static TrainRunResult? Completed(string runDir)
+    {
+        ModelMetadata metadata;
+        try
+        {
+            metadata = ModelStore.LoadMetadata(Path.Combine(runDir, RunFiles.Model));
+        }
+        catch (ModelFileException)
+        {
+            return null;
+        }
+
+        if (metadata is not { TestAccuracy: { } test, Options: { } options } || !File.Exists(Path.Combine(runDir, RunFiles.Report)))
+        {
+            return null;
+        }
+
+        var training = new TrainingResult([], TrainingOutcome.Completed, null, StoppedEarly: metadata.EpochsCompleted < options.Epochs);
+        return new TrainRunResult(Path.GetFullPath(runDir), options, training, metadata.BestEpoch, metadata.ValAccuracy ?? 0, test, null, [])
+        {
+            AlreadyComplete = true,
+        };
     }
 
     /// <summary>Loads the <c>--init</c> model and checks that it is a model of <c>--arch</c>.</summary>

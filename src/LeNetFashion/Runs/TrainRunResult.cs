@@ -20,4 +20,11 @@ public sealed record TrainRunResult(
     double BestValAcc,
     double? TestAccuracy,
     ConfusionMatrix? Confusion,
-    IReadOnlyList<string> Files);
+    IReadOnlyList<string> Files)
+{
+    /// <summary>
+    /// True when <c>--resume</c> found a run whose training had ended (every epoch, or early stopping) and whose outputs are
+    /// complete: nothing was trained or written. <see cref="TestAccuracy"/> and the best epoch are then the run's own.
+    /// </summary>
+    public bool AlreadyComplete { get; init; }
+}

@@ -165,6 +165,17 @@ public sealed class FolderDatasetTests : TestBase
     }
 
     [Fact]
+    public void A_class_folder_name_with_a_terminal_escape_is_refused_before_it_is_printed()
+    {
+        var root = Shapes3(4, 1);
+        Directory.Move(Path.Combine(root, "train", "bar"), Path.Combine(root, "train", "b\u001b[31mar"));
+
+        var r = Reliability.Cli.Run("train", "--data-dir", root, "--epochs", "1", "--output", Path.Combine(TempDir, "run"));
+
+        Reliability.Cli.AssertError(r, ExitCodes.BadInput, $"{Path.Combine(root, "train")}: a class folder name holds control characters (1 of them); rename it, since class names are printed and stored");
+    }
+
+    [Fact]
     public void A_class_folder_without_pictures_is_refused()
     {
         var root = Shapes3(4, 1);

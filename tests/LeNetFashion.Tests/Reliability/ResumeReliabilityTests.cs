@@ -128,6 +128,27 @@ public sealed class ResumeReliabilityTests : TestBase
         Assert.Equal(uninterrupted.Batches, second.Batches);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Resuming_a_finished_run_says_it_is_complete_and_changes_nothing(bool earlyStopped)
+    {
+        var run = Path.Combine(TempDir, "done");
+        var data = Fixtures.SeparableDataset(Path.Combine(TempDir, "data"), 320, 16);
+        string[] patience = earlyStopped ? ["--patience", "1"] : [];
+        var first = Cli.Run(["train", "--data-dir", data, "--epochs", "6", "--batch-size", "16", "--seed", "7", "--threads", "1", .. patience, "--output", run]);
+        Assert.True(first.Code == 0, first.Error);
+        var completed = ModelStore.LoadMetadata(Path.Combine(run, RunFiles.Model)).EpochsCompleted;
+        Assert.True(earlyStopped ? completed < 6 : completed == 6, $"{completed} epochs");
+        var written = Directory.GetFiles(run, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+
+        var again = Cli.Run("train", "--resume", run);
+
+        Assert.Equal(0, again.Code);
+        Assert.Matches($@"^{System.Text.RegularExpressions.Regex.Escape(run)} is complete \({(earlyStopped ? "stopped early by --patience" : "every epoch ran")}; best epoch \d+, validation accuracy [01]\.\d{{4}}, test accuracy [01]\.\d{{4}}\); nothing to do; to train longer, add a larger --epochs$", again.Output.Trim());
+        Assert.Equal(written, Directory.GetFiles(run, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc));
+    }
+
     [Fact]
     public void A_checkpoint_of_the_earlier_format_is_one_line_saying_it_cannot_be_resumed_exactly()
     {
