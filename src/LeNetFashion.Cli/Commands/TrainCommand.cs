@@ -137,10 +137,17 @@ internal sealed class TrainCommand : Command
             var conflicting = Options.Except(ResumeCompatible).Where(o => r.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
             if (conflicting.Count > 0)
             {
-                r.AddError($"--resume continues with the run's own options; remove {string.Join(", ", conflicting)} (only --epochs and --data-dir may be given with --resume)");
+                r.AddError($"--resume continues with the run's own options; remove {string.Join(", ", conflicting)} (only {Allowed()} may be given with --resume)");
             }
         });
         Action = new TrainAction(this, output, error, _verbose, cancellationToken);
+    }
+
+    /// <summary>"--epochs, --data-dir, --test-dir and --kernels": the options a resumed run takes, for messages.</summary>
+    private string Allowed()
+    {
+        var names = ResumeCompatible.Where(o => o != _resume && o != _verbose).Select(o => o.Name).ToList();
+        return $"{string.Join(", ", names[..^1])} and {names[^1]}";
     }
 
     /// <summary>The options that may be given with <c>--resume</c>; every other option conflicts with it.</summary>
@@ -158,7 +165,8 @@ internal sealed class TrainCommand : Command
             Kernels.Set(kernels, $"--kernels {kernels}");
         }
 
-        var c = parse.GetValue(_config) is { } file ? RunConfig.Read(file) : new RunConfig();
+        var file = parse.GetValue(_config);
+        var c = file is null ? new RunConfig() : RunConfig.Read(file);
         T Given<T>(Option<T> option, T current) => parse.IsGiven(option) ? parse.GetValue(option)! : current;
         c = c with
         {
@@ -184,6 +192,19 @@ internal sealed class TrainCommand : Command
             Limit = Given(_limit, c.Limit),
             Init = parse.GetValue(_init) is { } init ? Path.GetFullPath(init) : c.Init,
         };
+        if (file is not null)
+        {
+            // Values from the file get the library's checks here, so that the line names the file.
+            try
+            {
+                c.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"--config {file}: {e.Message}", e);
+            }
+        }
+
         return new TrainRequest
         {
             Config = c,

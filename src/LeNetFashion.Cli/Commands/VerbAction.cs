@@ -26,6 +26,7 @@ internal abstract class VerbAction(TextWriter output, TextWriter error, Option<b
     {
         try
         {
+            LeNetFashion.Runtime.Kernels.ThrowIfMisconfigured();
             return Run(parseResult);
         }
         catch (Exception e) when (ExitCodeFor(e) is { } code)

@@ -59,7 +59,7 @@ public static class FolderDataset
         {
             return Directory.Exists(testDir)
                 ? Path.GetFullPath(testDir)
-                : throw new DataFormatException($"--test-dir {testDir}: folder not found; expected a folder with one sub-folder of pictures per class", testDir);
+                : throw new DataFormatException($"--test-dir {testDir}: {(File.Exists(testDir) ? "is a file" : "folder not found")}; expected a folder with one sub-folder of pictures per class", testDir);
         }
 
         if (split && Directory.Exists(Path.Combine(root, "test")))
@@ -132,7 +132,25 @@ public static class FolderDataset
         }
 
         var prepared = new byte[files.Count][];
-        Parallel.For(0, files.Count, i => prepared[i] = ImageInput.Load(files[i].Path, height, width, InvertMode.Auto).Pixels);
+        var failures = new DataFormatException?[files.Count];
+        Parallel.For(0, files.Count, i =>
+        {
+            try
+            {
+                prepared[i] = ImageInput.Load(files[i].Path, height, width, InvertMode.Auto).Pixels;
+            }
+            catch (DataFormatException e)
+            {
+                failures[i] = e;
+            }
+        });
+
+        // The first bad picture in path order, the same one every time, as one line.
+        if (failures.FirstOrDefault(f => f is not null) is { } failure)
+        {
+            throw failure;
+        }
+
         var (imagesSha, labelsSha) = Hashes(partDir, files);
         var order = FixedOrder(files.Count);
         var count = limit is { } l ? Math.Min(l, files.Count) : files.Count;
@@ -200,16 +218,43 @@ public static class FolderDataset
         return -1;
     }
 
-    /// <summary>Sub-folders of a class folder are searched 8 levels deep at most (a symbolic link loop ends there).</summary>
-    private static readonly EnumerationOptions PictureSearch = new() { RecurseSubdirectories = true, MaxRecursionDepth = 8, AttributesToSkip = FileAttributes.Hidden };
-
     private static IEnumerable<string> ClassFolders(string dir) =>
         Directory.EnumerateDirectories(dir).Where(d => !Path.GetFileName(d).StartsWith('.')).Order(StringComparer.Ordinal);
 
-    private static IEnumerable<string> Pictures(string classDir) =>
-        Directory.EnumerateFiles(classDir, "*", PictureSearch)
-            .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !Path.GetFileName(f).StartsWith('.'))
-            .Order(StringComparer.Ordinal);
+    /// <summary>
+    /// The pictures of a class folder and of its sub-folders, 8 levels deep at most, in ordinal path order. Links to
+    /// files are read; links to folders are not followed, so a link to a folder above cannot loop or pull in the
+    /// pictures of other classes under this one's label.
+    /// </summary>
+    private static IEnumerable<string> Pictures(string classDir) => PicturesIn(classDir, 0).Order(StringComparer.Ordinal);
+
+    private static IEnumerable<string> PicturesIn(string dir, int depth)
+    {
+        var options = new EnumerationOptions { AttributesToSkip = FileAttributes.Hidden, IgnoreInaccessible = true };
+        foreach (var f in Directory.EnumerateFiles(dir, "*", options))
+        {
+            if (Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !Path.GetFileName(f).StartsWith('.'))
+            {
+                yield return f;
+            }
+        }
+
+        if (depth >= 8)
+        {
+            yield break;
+        }
+
+        foreach (var sub in Directory.EnumerateDirectories(dir, "*", options))
+        {
+            if (new DirectoryInfo(sub).LinkTarget is null && !Path.GetFileName(sub).StartsWith('.'))
+            {
+                foreach (var f in PicturesIn(sub, depth + 1))
+                {
+                    yield return f;
+                }
+            }
+        }
+    }
 
     private static (string Images, string Labels) Hashes(string partDir, List<(string Path, byte Label)> files)
     {

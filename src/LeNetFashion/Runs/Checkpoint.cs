@@ -41,14 +41,24 @@ public sealed class Checkpoint(string runDir)
             throw new ArgumentException($"--resume {runDir}: no checkpoint found ({path} is missing); expected the folder of an interrupted train run");
         }
 
-        CheckpointState? state;
+        var text = File.ReadAllText(path);
         try
         {
-            state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(path), ModelStore.JsonOptions);
+            JsonDocument.Parse(text).Dispose();
         }
         catch (JsonException e)
         {
             throw Damaged(runDir, $"{Path.GetFileName(path)} is not valid JSON at line {e.LineNumber + 1}", e);
+        }
+
+        CheckpointState? state;
+        try
+        {
+            state = JsonSerializer.Deserialize<CheckpointState>(text, ModelStore.JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw Damaged(runDir, $"{Path.GetFileName(path)}: {e.Path ?? "$"} does not hold what a checkpoint holds there", e);
         }
 
         if (state is null)
@@ -56,7 +66,12 @@ public sealed class Checkpoint(string runDir)
             throw Damaged(runDir, $"{path} is empty");
         }
 
-        if (state.Format != CheckpointState.CurrentFormat || state.States is null)
+        if (state.Format == CheckpointState.CurrentFormat && state.States is null)
+        {
+            throw Damaged(runDir, $"{StateFile} has no 'states' of the run's parts");
+        }
+
+        if (state.Format != CheckpointState.CurrentFormat)
         {
             throw new ModelFileException($"--resume {runDir}: the checkpoint was written by an earlier version of the tool (format '{state.Format ?? "lenet-fashion-checkpoint/1"}', expected '{CheckpointState.CurrentFormat}') and cannot be resumed exactly; its model.dat is usable, or start a new run with --init {Path.Combine(runDir, RunFiles.Model)}");
         }

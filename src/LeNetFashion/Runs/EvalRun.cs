@@ -34,7 +34,7 @@ public static class EvalRun
         var isVal = request.Split == EvalSplit.Val;
         var part = isVal ? DatasetPart.Train : DatasetPart.Test;
         var testDir = request.TestDir ?? (request.DataDir is null ? metadata.TestDir : null);
-        var (dataset, dataDir) = ResolveData(request.DataDir, metadata, classifier.ClassNames, testDir, part);
+        (var dataset, var dataDir, testDir) = ResolveData(request.DataDir, metadata, classifier.ClassNames, testDir, part);
         using var folder = RunFolder.CreateForReports(
             request.Output ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(request.Model))!, RunFiles.EvalDir(request.Split)));
 
@@ -84,14 +84,21 @@ public static class EvalRun
 
     /// <summary>
     /// The data set and folder to score on: a folder data set (the model's classes as labels) when the model was trained
-    /// on one or <c>--data-dir</c> holds class sub-folders of pictures; otherwise the model's registered data set.
+    /// on one or <c>--data-dir</c> holds class sub-folders of pictures (a folder of class folders without <c>train/</c>
+    /// is the test set itself); otherwise the model's registered data set.
     /// </summary>
-    private static (DatasetInfo Dataset, string DataDir) ResolveData(string? option, ModelMetadata metadata, IReadOnlyList<string> classNames, string? testDir, DatasetPart part)
+    private static (DatasetInfo Dataset, string DataDir, string? TestDir) ResolveData(string? option, ModelMetadata metadata, IReadOnlyList<string> classNames, string? testDir, DatasetPart part)
     {
         var name = metadata.Dataset ?? metadata.Options?.Dataset ?? Datasets.FashionMnist.Name;
         if (name == FolderDataset.Name || FolderDataset.Is(option))
         {
             var root = option ?? metadata.DataDir;
+            if (part == DatasetPart.Test && testDir is null && root is not null && FolderDataset.Is(root) && !Directory.Exists(Path.Combine(root, "train")))
+            {
+                // eval --data-dir <folder of class folders>: that folder is the test set.
+                testDir = root;
+            }
+
             if (root is null || !FolderDataset.Is(root))
             {
                 throw new DataFormatException($"--data-dir {root ?? "(not given)"}: expected a folder with one sub-folder of pictures per class (the model's classes: {string.Join(", ", classNames)})", root);
@@ -99,11 +106,16 @@ public static class EvalRun
 
             var full = Path.GetFullPath(root);
             FolderDataset.PartDirectory(full, part, testDir);
-            return (FolderDataset.Describe(full, classNames), full);
+            return (FolderDataset.Describe(full, classNames), full, testDir);
         }
 
+        return ResolveRegistered(option, metadata, name, part);
+    }
+
+    private static (DatasetInfo Dataset, string DataDir, string? TestDir) ResolveRegistered(string? option, ModelMetadata metadata, string name, DatasetPart part)
+    {
         var dataset = Datasets.Get(name);
-        return (dataset, ResolveDataDir(option, metadata.DataDir, dataset, part));
+        return (dataset, ResolveDataDir(option, metadata.DataDir, dataset, part), null);
     }
 
     private static string ResolveDataDir(string? option, string? fromModel, DatasetInfo dataset, DatasetPart part)

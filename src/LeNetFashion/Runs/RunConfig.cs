@@ -167,29 +167,43 @@ public sealed record RunConfig
 
         try
         {
-            using var document = JsonDocument.Parse(text);
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowDuplicateProperties = false });
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
                 throw new ArgumentException($"--config {path}: expected a JSON object with the options of model.json, found {root.ValueKind.ToString().ToLowerInvariant()}");
             }
 
-            var options = root.TryGetProperty("options", out var o) && root.TryGetProperty("format", out _) ? o : root;
+            var options = root.TryGetProperty("options", out var o) && o.ValueKind == JsonValueKind.Object ? o : root;
             return options.Deserialize<RunConfig>(ConfigJson)
                 ?? throw new ArgumentException($"--config {path}: the options are null; expected a JSON object");
         }
         catch (JsonException e)
         {
-            var what = e.Message.Split([" Path:", " LineNumber:"], StringSplitOptions.None)[0].TrimEnd('.', ' ');
+            var what = Plain(e.Message.Split([" Path:", " LineNumber:"], StringSplitOptions.None)[0].TrimEnd('.', ' '));
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--config {path}: line {(e.LineNumber ?? 0) + 1}{(e.Path is { Length: > 1 } p ? $", {p}" : "")}: {what}"), e);
         }
     }
+
+    /// <summary>System.Text.Json's message with the .NET type names a user does not know put as the value expected.</summary>
+    private static string Plain(string message) => message
+        .Replace("System.Int32", "a whole number", StringComparison.Ordinal)
+        .Replace("System.Int64", "a whole number", StringComparison.Ordinal)
+        .Replace("System.Double", "a number", StringComparison.Ordinal)
+        .Replace("System.Boolean", "true or false", StringComparison.Ordinal)
+        .Replace("System.String", "a string", StringComparison.Ordinal)
+        .Replace("LeNetFashion.Runtime.ComputeDevice", "auto, cpu or cuda", StringComparison.Ordinal)
+        .Replace("LeNetFashion.Runs.RunConfig", "the options of model.json", StringComparison.Ordinal)
+        .Replace(" could not be mapped to any .NET member contained in type the options of model.json", " is not a setting (see the options of model.json)", StringComparison.Ordinal)
+        .Replace("System.Nullable`1[a whole number]", "a whole number or null", StringComparison.Ordinal)
+        .Replace("System.Nullable`1[a number]", "a number or null", StringComparison.Ordinal);
 
     /// <summary>Largest configuration file read, in bytes.</summary>
     public const long MaxConfigBytes = 1 << 20;
 
     private static readonly JsonSerializerOptions ConfigJson = new(Runs.ModelStore.JsonOptions)
     {
+        AllowDuplicateProperties = false,
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 }

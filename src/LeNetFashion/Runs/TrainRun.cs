@@ -102,6 +102,10 @@ public static class TrainRun
         if (run.Resumed is { } resumed)
         {
             checkpoint.Load(resumed, session.Trainer.StatefulParts);
+            if (session.Trainer.History.Count != resumed.EpochsCompleted || session.Best.Epoch != resumed.BestEpoch)
+            {
+                throw new ModelFileException($"--resume {run.ResumeDir}: the checkpoint in {Path.Combine(run.ResumeDir!, RunFiles.CheckpointDir)} is damaged (state.json says {resumed.EpochsCompleted} epochs and best epoch {resumed.BestEpoch?.ToString(CultureInfo.InvariantCulture) ?? "none"}, its parts {session.Trainer.History.Count} and {session.Best.Epoch?.ToString(CultureInfo.InvariantCulture) ?? "none"}); start a new run or resume another folder");
+            }
             folder.Write(RunFiles.History, path => HistoryCsv.Write(path, session.Trainer.History));
             if (session.Scheduler is not null && config.LrSchedule == LrSchedules.Cosine && config.Epochs != resumed.Options.Epochs)
             {

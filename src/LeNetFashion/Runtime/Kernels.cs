@@ -37,11 +37,31 @@ public static class Kernels
         _ => "adam",
     };
 
+    private static readonly string? EnvironmentError;
+
     static Kernels()
     {
         if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } value)
         {
-            Set(value, $"{EnvironmentVariable}={value}");
+            try
+            {
+                Set(value, $"{EnvironmentVariable}={value}");
+            }
+            catch (ArgumentException e)
+            {
+                // Kept for ThrowIfMisconfigured: a type initializer that throws would surface as a stack trace.
+                EnvironmentError = e.Message;
+            }
+        }
+    }
+
+    /// <summary>Refuses an unknown <see cref="EnvironmentVariable"/> value; every verb calls this before it starts.</summary>
+    /// <exception cref="ArgumentException">The variable holds neither <c>managed</c> nor <c>libtorch</c> (one line naming it).</exception>
+    public static void ThrowIfMisconfigured()
+    {
+        if (EnvironmentError is { } message)
+        {
+            throw new ArgumentException(message);
         }
     }
 

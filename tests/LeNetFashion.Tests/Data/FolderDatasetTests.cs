@@ -176,6 +176,48 @@ public sealed class FolderDatasetTests : TestBase
     }
 
     [Fact]
+    public void A_damaged_picture_is_one_line_naming_it()
+    {
+        var root = Shapes3(4, 1);
+        var bad = Path.Combine(root, "train", "disc", "000.png");
+        File.WriteAllBytes(bad, File.ReadAllBytes(bad)[..60]);
+        File.WriteAllBytes(Path.Combine(root, "train", "square", "zero.jpg"), []);
+
+        var r = Reliability.Cli.Run("train", "--data-dir", root, "--epochs", "1", "--output", Path.Combine(TempDir, "run"));
+
+        Assert.Equal(ExitCodes.BadInput, r.Code);
+        Assert.StartsWith($"error: {bad}: cannot decode the Png picture", Reliability.Cli.OneLine(r.Error));
+        Assert.DoesNotContain("Exception", r.Error);
+    }
+
+    [Fact]
+    public void A_link_to_a_folder_is_not_followed_so_no_picture_is_counted_twice_or_mislabelled()
+    {
+        var root = Shapes3(4, 1);
+        Directory.CreateSymbolicLink(Path.Combine(root, "train", "bar", "up"), Path.Combine(root, "train"));
+        Directory.CreateSymbolicLink(Path.Combine(root, "train", "disc", "loop"), Path.Combine(root, "train", "disc"));
+        var (dataset, dir) = TrainingData.Resolve("fashion-mnist", root, null);
+
+        var set = TrainingData.LoadPart(dataset, dir, null, DatasetPart.Train);
+
+        Assert.Equal(12, set.Count);
+        Assert.Equal([4, 4, 4], set.Labels.GroupBy(l => l).OrderBy(g => g.Key).Select(g => g.Count()));
+    }
+
+    [Fact]
+    public void Eval_takes_a_folder_of_class_folders_without_train_and_test_as_the_test_set()
+    {
+        var root = Shapes3(24, 6);
+        var run = Path.Combine(TempDir, "run");
+        Assert.Equal(0, Reliability.Cli.Run("train", "--data-dir", root, "--epochs", "1", "--batch-size", "8", "--seed", "1", "--threads", "1", "--output", run).Code);
+
+        var r = Reliability.Cli.Run("eval", "--model", Path.Combine(run, RunFiles.Model), "--data-dir", Path.Combine(root, "test"), "--output", Path.Combine(TempDir, "e"));
+
+        Assert.True(r.Code == 0, r.Error);
+        Assert.Contains(" of 18)", r.Output);
+    }
+
+    [Fact]
     public void A_class_folder_without_pictures_is_refused()
     {
         var root = Shapes3(4, 1);

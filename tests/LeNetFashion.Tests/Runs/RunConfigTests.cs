@@ -39,11 +39,24 @@ public sealed class RunConfigTests : TestBase
         Assert.Equal(("lenet5", 1, 8, 0.002, 9L, 1), (options.Architecture, options.Epochs, options.BatchSize, options.LearningRate, options.Seed!.Value, options.Threads!.Value));
     }
 
+    [Fact]
+    public void An_object_with_an_options_block_is_read_as_model_json_is()
+    {
+        var file = TempFile("run.json");
+        File.WriteAllText(file, """{ "options": { "epochs": 1, "batch_size": 8, "seed": 2, "threads": 1 } }""");
+
+        var r = Reliability.Cli.Run("train", "--config", file, "--data-dir", Data, "--output", Path.Combine(TempDir, "run"));
+
+        Assert.True(r.Code == 0, r.Error);
+        Assert.Equal((1, 8), (ModelStore.LoadMetadata(Path.Combine(TempDir, "run", RunFiles.Model)).Options!.Epochs, ModelStore.LoadMetadata(Path.Combine(TempDir, "run", RunFiles.Model)).Options!.BatchSize));
+    }
+
     [Theory]
     [InlineData("""{ "learning_rat": 0.1 }""", "line 1, $.learning_rat: The JSON property 'learning_rat' could not be mapped to any")]
-    [InlineData("""{ "epochs": "ten" }""", "line 1, $.epochs: The JSON value could not be converted to System.Int32")]
+    [InlineData("""{ "epochs": "ten" }""", "line 1, $.epochs: The JSON value could not be converted to a whole number")]
     [InlineData("""[1, 2]""", "expected a JSON object with the options of model.json, found array")]
     [InlineData("""{ "epochs": 2""", "line 1: '2' is an invalid end of a number")]
+    [InlineData("""{ "epochs": 1, "epochs": 2 }""", "Duplicate")]
     public void A_config_file_that_does_not_fit_the_schema_is_one_line_naming_the_file(string json, string what)
     {
         var file = TempFile("bad.json");
@@ -71,6 +84,6 @@ public sealed class RunConfigTests : TestBase
         var r = Reliability.Cli.Run("train", "--config", file, "--data-dir", Data, "--output", Path.Combine(TempDir, "run"));
 
         Assert.Equal(ExitCodes.InvalidArguments, r.Code);
-        Assert.StartsWith("error: " + message, Reliability.Cli.OneLine(r.Error));
+        Assert.StartsWith($"error: --config {file}: " + message, Reliability.Cli.OneLine(r.Error));
     }
 }
