@@ -1,4 +1,5 @@
 using LeNetFashion.Reporting;
+using LeNetFashion.Runs;
 using LeNetFashion.Tests.Reliability;
 using Xunit;
 

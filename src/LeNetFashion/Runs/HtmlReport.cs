@@ -5,9 +5,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeNetFashion.Evaluation;
 using LeNetFashion.IO;
-using LeNetFashion.Runs;
+using LeNetFashion.Reporting;
 
-namespace LeNetFashion.Reporting;
+namespace LeNetFashion.Runs;
 
 /// <summary>
 /// <c>report.html</c>: one self-contained page per run or evaluation folder, for people who do not read CSV. Every
