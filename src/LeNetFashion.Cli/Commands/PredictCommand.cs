@@ -63,6 +63,13 @@ internal sealed class PredictCommand : Command
         });
         Validators.Add(r =>
         {
+            if (r.GetValue(_logits) && !r.GetValue(_json))
+            {
+                r.AddError("--logits: the logits are printed in the JSON lines only; add --json");
+            }
+        });
+        Validators.Add(r =>
+        {
             if (r.GetValue(_images) is not { Length: > 0 } && r.GetResult(_idx) is not { Implicit: false })
             {
                 r.AddError("predict: no input; give one or more picture files, or --idx <file> [--index <i>]");

@@ -34,6 +34,11 @@ public static class DatasetLoader
                 string.Create(CultureInfo.InvariantCulture, $"{imagesPath}: images are {images.Shape[1]} × {images.Shape[2]}, the model needs {size} × {size}"), imagesPath);
         }
 
+        if (images.Count == 0)
+        {
+            throw new DataFormatException($"{imagesPath}: 0 images; expected at least one (an empty {(part == DatasetPart.Test ? "test set would score 0 of 0" : "training set cannot train")})", imagesPath);
+        }
+
         var labels = IdxReader.Read(labelsPath, 1);
         if (images.Count != labels.Count)
         {

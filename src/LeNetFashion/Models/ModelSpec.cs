@@ -37,6 +37,11 @@ public sealed record ModelSpec(int Channels, int Height, int Width, IReadOnlyLis
             throw new ArgumentException($"input shape [{string.Join(", ", inputShape)}]: expected [channels, height, width], channels 1–{MaxChannels}, sides 1–{MaxSide}");
         }
 
+        if (classNames.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException("class names: an empty or null name; every class needs a name");
+        }
+
         if (classNames.Count < 2)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{classNames.Count} class name(s): a classifier needs at least 2 classes"));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LeNetFashion.IO;
@@ -129,6 +130,7 @@ public static class ModelStore
     /// <exception cref="ModelFileException">The architecture cannot take the shapes, the weights do not fit, or are not finite.</exception>
     internal static Classifier Build(string path, Architecture architecture, ModelSpec spec, Preprocessing? preprocessing, Action<nn.Module<Tensor, Tensor>> loadWeights, Func<Exception, string> failure)
     {
+        CheckPreprocessing(path, preprocessing);
         nn.Module<Tensor, Tensor> model;
         try
         {
@@ -152,6 +154,26 @@ public static class ModelStore
         RequireFiniteWeights(model, path);
         model.eval();
         return new Classifier(model, architecture, spec, preprocessing);
+    }
+
+    /// <summary>
+    /// Refuses stored preprocessing that would turn every input into NaN, infinity or a sign-flipped picture: mean and
+    /// standard deviation are set together, both finite, the mean within [−1, 2] (pixels are in [0, 1]) and the standard
+    /// deviation from 1e-6 to 10.
+    /// </summary>
+    /// <exception cref="ModelFileException">One line naming the file and the values.</exception>
+    private static void CheckPreprocessing(string path, Preprocessing? p)
+    {
+        if (p is null || (p.Mean is null && p.Std is null))
+        {
+            return;
+        }
+
+        if (p is not { Mean: { } mean, Std: { } std } || !double.IsFinite(mean) || !double.IsFinite(std) || mean < -1 || mean > 2 || !(std >= 1e-6) || std > 10)
+        {
+            throw new ModelFileException(string.Create(CultureInfo.InvariantCulture,
+                $"{path}: stored preprocessing mean {p.Mean?.ToString("R", CultureInfo.InvariantCulture) ?? "none"}, std {p.Std?.ToString("R", CultureInfo.InvariantCulture) ?? "none"}: expected both, finite, a mean within [-1, 2] and a standard deviation from 1e-6 to 10; the file is damaged or was not written for this tool"));
+        }
     }
 
     /// <summary>

@@ -105,9 +105,9 @@ public static class SafetensorsFile
                 }
 
                 var dtype = value?["dtype"]?.GetValue<string>();
-                var shape = value?["shape"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-                var offsets = value?["data_offsets"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-                if (dtype is null || shape is null || offsets is not [var begin, var end] || begin < 0 || end < begin || end > dataLength)
+                var shape = value?["shape"]?.AsArray().Select(d => d?.GetValue<long>() ?? -1).ToArray();
+                var offsets = value?["data_offsets"]?.AsArray().Select(d => d?.GetValue<long>() ?? -1).ToArray();
+                if (dtype is null || shape is null || shape.Any(d => d < 0) || offsets is not [var begin, var end] || begin < 0 || end < begin || end > dataLength)
                 {
                     throw Bad(path, $"tensor '{key}' has no valid dtype, shape and data_offsets within the file");
                 }
@@ -115,11 +115,45 @@ public static class SafetensorsFile
                 tensors[key] = (dtype, shape, offsets);
             }
 
+            CheckRanges(path, tensors, dataLength);
             return (tensors, metadata);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or EndOfStreamException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or EndOfStreamException or ArgumentException)
         {
             throw Bad(path, $"the header is not valid JSON of the expected shape ({e.Message})", e);
+        }
+    }
+
+    /// <summary>
+    /// Refuses byte ranges the reference loader refuses: each F32 or I64 tensor's range must hold exactly its elements, and the
+    /// ranges, in order, must cover the data from its first byte to its last without overlap or gap (an overlap would let
+    /// two tensors share bytes, so a model would answer with weights nobody wrote).
+    /// </summary>
+    /// <exception cref="ModelFileException">A range of the wrong size, an overlap, a gap, or bytes after the last tensor.</exception>
+    private static void CheckRanges(string path, Dictionary<string, (string Dtype, long[] Shape, long[] Offsets)> tensors, long dataLength)
+    {
+        long next = 0;
+        foreach (var (key, (dtype, shape, offsets)) in tensors.OrderBy(t => t.Value.Offsets[0]).ThenBy(t => t.Value.Offsets[1]))
+        {
+            // Sizes are checked for the two types a model here holds; any other type is refused by name when loading.
+            var elements = shape.Aggregate(1L, (a, d) => d == 0 || a <= long.MaxValue / d ? a * d : long.MaxValue);
+            var size = dtype switch { "I64" => 8, "F32" => 4, _ => 0 };
+            if (size > 0 && offsets[1] - offsets[0] != elements * size)
+            {
+                throw Bad(path, string.Create(CultureInfo.InvariantCulture, $"tensor '{key}' spans {offsets[1] - offsets[0]} bytes, but {dtype} [{string.Join(", ", shape)}] needs {elements * size}"));
+            }
+
+            if (offsets[0] != next)
+            {
+                throw Bad(path, string.Create(CultureInfo.InvariantCulture, $"tensor '{key}' starts at byte {offsets[0]} of the data, expected {next} ({(offsets[0] < next ? "it overlaps the tensor before it" : "a gap before it")})"));
+            }
+
+            next = offsets[1];
+        }
+
+        if (next != dataLength)
+        {
+            throw Bad(path, string.Create(CultureInfo.InvariantCulture, $"{dataLength - next} byte(s) after the last tensor"));
         }
     }
 

@@ -111,4 +111,13 @@ public sealed class PredictCommandTests(TrainedModelFixture trained) : TestBase,
         Assert.Equal($"Wrote {exported}: 10 tensors, 44,426 float32 parameters, architecture lenet", export.Output.Trim());
         Assert.Equal(fromDat.Output, fromSafetensors.Output);
     }
+
+    [Fact]
+    public void Logits_without_json_is_refused_instead_of_doing_nothing()
+    {
+        var r = Reliability.Cli.Run("predict", "--model", "m.dat", "--logits", "x.png");
+
+        Assert.Equal(1, r.Code);
+        Assert.Contains("--logits: the logits are printed in the JSON lines only; add --json", r.Error);
+    }
 }

@@ -80,6 +80,10 @@ public sealed class BadDataReliabilityTests : TestBase
                 t[8 + 3] = 255;
                 Write(File(TestLabels), t);
                 return (Data, $"{File(TestLabels)}: label 255 at index 3 is outside 0–9");
+            case "a test set of 0 images":
+                Write(File(TestImages), Fixtures.Images(0));
+                Write(File(TestLabels), Fixtures.Labels());
+                return (Data, $"{File(TestImages)}: 0 images; expected at least one (an empty test set would score 0 of 0)");
             case "corrupt gzip stream":
                 var gz = Fixtures.Gzip(valid);
                 for (var i = 12; i < gz.Length - 8; i++)
@@ -108,6 +112,7 @@ public sealed class BadDataReliabilityTests : TestBase
     [InlineData("HTML page saved under the file name")]
     [InlineData("reversed magic bytes")]
     [InlineData("wrong element type")]
+    [InlineData("a test set of 0 images")]
     [InlineData("labels where images belong")]
     [InlineData("images of 32 by 32")]
     [InlineData("truncated file")]

@@ -132,6 +132,50 @@ public sealed class SafetensorsFileTests : TestBase
         Assert.Equal($"{path}: tensor 'fc.4.bias' is F16; expected F32 (float32) weights", e.Message);
     }
 
+    [Theory]
+    [InlineData("overlap")]
+    [InlineData("gap")]
+    [InlineData("size")]
+    public void Overlapping_gapped_or_wrongly_sized_byte_ranges_are_refused(string fault)
+    {
+        using var c = Fresh(Architectures.LeNet);
+        var path = TempFile($"{fault}.safetensors");
+        SafetensorsFile.Save(path, c);
+        EditHeader(path, h =>
+        {
+            // The gap: the first tensor moved 4 bytes on (it then ends inside the second, but the gap is found first).
+            var key = fault == "gap" ? h.First(kv => kv.Key != SafetensorsFile.MetadataKey && kv.Value!["data_offsets"]![0]!.GetValue<long>() == 0).Key : "fc.4.bias";
+            var offsets = h[key]!["data_offsets"]!.AsArray();
+            var (begin, end) = (offsets[0]!.GetValue<long>(), offsets[1]!.GetValue<long>());
+            (long, long) moved = fault switch { "overlap" => (begin - 4, end - 4), "gap" => (begin + 4, end + 4), _ => (begin, end - 4) };
+            h[key]!["data_offsets"] = new System.Text.Json.Nodes.JsonArray(moved.Item1, moved.Item2);
+        });
+
+        var e = Assert.Throws<ModelFileException>(() => ModelStore.Load(path));
+
+        Assert.StartsWith($"{path}: not a valid safetensors file: ", e.Message);
+        Assert.Contains(fault switch { "overlap" => "overlaps the tensor before it", "gap" => "starts at byte 4 of the data, expected 0 (a gap before it)", _ => "spans 36 bytes, but F32 [10] needs 40" }, e.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"mean": 0.5, "std": 0}""")]
+    [InlineData("""{"mean": 0.5, "std": -0.25}""")]
+    [InlineData("""{"mean": 1e300, "std": 0.5}""")]
+    [InlineData("""{"mean": 0.5}""")]
+    [InlineData("""{"mean": 0.5, "std": 1e-40}""")]
+    public void Stored_preprocessing_that_would_give_nan_or_flipped_inputs_is_refused(string preprocessing)
+    {
+        using var c = Fresh(Architectures.LeNet);
+        var path = TempFile("p.safetensors");
+        SafetensorsFile.Save(path, c);
+        EditHeader(path, h => h[SafetensorsFile.MetadataKey]!["preprocessing"] = preprocessing);
+
+        var e = Assert.Throws<ModelFileException>(() => ModelStore.Load(path));
+
+        Assert.StartsWith($"{path}: stored preprocessing mean ", e.Message);
+        Assert.EndsWith("expected both, finite, a mean within [-1, 2] and a standard deviation from 1e-6 to 10; the file is damaged or was not written for this tool", e.Message);
+    }
+
     [Fact]
     public void A_file_whose_keys_match_no_architecture_is_refused_naming_the_keys()
     {
