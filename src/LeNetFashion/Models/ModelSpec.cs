@@ -42,12 +42,30 @@ public sealed record ModelSpec(int Channels, int Height, int Width, IReadOnlyLis
             throw new ArgumentException("class names: an empty or null name; every class needs a name");
         }
 
+        if (classNames.FirstOrDefault(n => n.Any(char.IsControl)) is { } odd)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"class names: name {IndexOf(classNames, odd)} holds control characters (terminal escapes or line breaks), which would be printed raw"));
+        }
+
         if (classNames.Count < 2)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{classNames.Count} class name(s): a classifier needs at least 2 classes"));
         }
 
         return new ModelSpec((int)inputShape[0], (int)inputShape[1], (int)inputShape[2], classNames);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (ReferenceEquals(names[i], name))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Largest accepted height or width, in pixels.</summary>

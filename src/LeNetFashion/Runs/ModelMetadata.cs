@@ -58,6 +58,13 @@ public sealed record ModelMetadata
     /// <summary>Startup, test-evaluation time and peak memory of the training run; null for files written before it existed or not written by <c>train</c>.</summary>
     public RunTiming? Timing { get; init; }
 
+    /// <summary>
+    /// SHA-256 of the weights file beside this metadata (64 lowercase hex digits), written by <see cref="ModelStore.SaveMetadata"/>
+    /// and checked on every load, so a damaged <c>model.dat</c> (one flipped bit) is refused; null in files written before it existed.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ModelSha256 { get; init; }
+
     /// <summary>Versions of the tool, TorchSharp and .NET.</summary>
     public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
 

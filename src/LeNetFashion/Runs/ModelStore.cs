@@ -34,9 +34,15 @@ public static class ModelStore
         SaveMetadata(modelPath, metadata);
     }
 
-    /// <summary>Writes only the metadata JSON beside <paramref name="modelPath"/>.</summary>
+    /// <summary>Writes only the metadata JSON beside <paramref name="modelPath"/>, with the SHA-256 of the weights file as it is now.</summary>
     public static void SaveMetadata(string modelPath, ModelMetadata metadata) =>
-        AtomicFile.WriteAllText(MetadataPath(modelPath), JsonSerializer.Serialize(metadata, JsonOptions) + "\n");
+        AtomicFile.WriteAllText(MetadataPath(modelPath), JsonSerializer.Serialize(metadata with { ModelSha256 = Sha256Of(modelPath) }, JsonOptions) + "\n");
+
+    private static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
 
     /// <summary>Reads the metadata JSON beside a model file.</summary>
     /// <exception cref="ModelFileException">Missing or malformed JSON, or another format.</exception>
@@ -99,6 +105,11 @@ public static class ModelStore
         {
             throw new ModelFileException(
                 $"{modelPath}: architecture '{metadata.Architecture}' is not one this tool knows ({string.Join(", ", Architectures.Names)})");
+        }
+
+        if (metadata.ModelSha256 is { } expected && !string.Equals(expected, Sha256Of(modelPath), StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelFileException($"{modelPath}: its SHA-256 is not the one {Path.GetFileName(MetadataPath(modelPath))} recorded ({expected[..Math.Min(8, expected.Length)]}…); the file was damaged or replaced after it was written");
         }
 
         ModelSpec spec;

@@ -46,7 +46,9 @@ public static class RunOutputs
         var preprocessing = session.Classifier.Preprocessing;
         if (preprocessing.Mean is { } mean)
         {
-            reporter.Info(string.Create(CultureInfo.InvariantCulture, $"Normalize: mean {mean:F4}, std {preprocessing.Std:F4} (the split's {split.TrainSamples:N0} training images)"));
+            reporter.Info(config.Normalize
+                ? string.Create(CultureInfo.InvariantCulture, $"Normalize: mean {mean:F4}, std {preprocessing.Std:F4} (the split's {split.TrainSamples:N0} training images)")
+                : string.Create(CultureInfo.InvariantCulture, $"Normalize: mean {mean:F4}, std {preprocessing.Std:F4} (kept from the --init model, whose weights were trained with it)"));
         }
 
         reporter.Info(string.Create(CultureInfo.InvariantCulture,

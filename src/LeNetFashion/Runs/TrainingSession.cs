@@ -128,9 +128,11 @@ public sealed class TrainingSession : IDisposable
 
         CheckBatchSize(config.BatchSize, data.Train.Count, config.Limit);
         var split = BatchSplit.Create(data.Train.Count, config.BatchSize, config.TrainRate);
+        // --normalize computes this run's statistics; otherwise an --init model keeps the preprocessing its weights
+        // were trained with (plain /255 would feed them inputs of another scale).
         var preprocessing = config.Normalize
             ? Preprocessing.Standardize(data.Train.Pixels.AsSpan(0, split.TrainSamples * data.Train.Height * data.Train.Width))
-            : Preprocessing.ToTensor;
+            : init?.Preprocessing ?? Preprocessing.ToTensor;
         if (init is not null && !init.Spec.SameAs(data.Spec))
         {
             throw new ArgumentException($"--init {config.Init}: a model for {init.Spec}, but the data are {data.Spec}; start from a model trained on the same classes and picture size");

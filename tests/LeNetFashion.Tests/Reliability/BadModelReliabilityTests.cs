@@ -52,6 +52,32 @@ public sealed class BadModelReliabilityTests(TrainedModelFixture trained) : Test
         return Path.Combine(TempDir, "model.dat");
     }
 
+    /// <summary>
+    /// Removes the weights' SHA-256 from model.json, as in files written before it was recorded, so that the checks
+    /// behind it (format, shapes, finite values) are reached.
+    /// </summary>
+    private static void ForgetHash(string model)
+    {
+        var json = ModelStore.MetadataPath(model);
+        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(json))!.AsObject();
+        Assert.True(node.Remove("model_sha256"));
+        File.WriteAllText(json, node.ToJsonString());
+    }
+
+    [Fact]
+    public void A_model_file_with_one_flipped_bit_is_refused_by_its_recorded_hash()
+    {
+        var model = CopyModel();
+        var bytes = File.ReadAllBytes(model);
+        bytes[^1000] ^= 0x04;
+        File.WriteAllBytes(model, bytes);
+
+        var r = Eval(model);
+
+        Assert.Equal(ExitCodes.BadInput, r.Code);
+        Assert.Matches($"^error: {System.Text.RegularExpressions.Regex.Escape(model)}: its SHA-256 is not the one model.json recorded \\([0-9a-f]{{8}}…\\); the file was damaged or replaced after it was written$", Cli.OneLine(r.Error));
+    }
+
     private CliResult Eval(string model) =>
         Cli.Run("eval", "--model", model, "--data-dir", trained.DataDir, "--output", Path.Combine(TempDir, "eval"));
 
@@ -88,6 +114,7 @@ public sealed class BadModelReliabilityTests(TrainedModelFixture trained) : Test
         var model = CopyModel();
         var bytes = File.ReadAllBytes(model);
         File.WriteAllBytes(model, bytes[..(bytes.Length / 2)]);
+        ForgetHash(model);
 
         Cli.AssertError(Eval(model), ExitCodes.BadInput,
             $"{model}: not a valid 'lenet' weights file (Attempted to read past the end of the stream.); it may be truncated, damaged or of another architecture");
@@ -100,6 +127,7 @@ public sealed class BadModelReliabilityTests(TrainedModelFixture trained) : Test
         var bytes = File.ReadAllBytes(model);
         BitConverter.GetBytes(float.NaN).CopyTo(bytes, bytes.Length - 4); // the last value of the last tensor, fc.4.bias
         File.WriteAllBytes(model, bytes);
+        ForgetHash(model);
 
         Cli.AssertError(Eval(model), ExitCodes.BadInput,
             $"{model}: 1 of 10 values of 'fc.4.bias' are NaN or infinite; the file is damaged or comes from a run that diverged");
@@ -129,6 +157,7 @@ public sealed class BadModelReliabilityTests(TrainedModelFixture trained) : Test
         var bytes = new byte[5000];
         new Random(1).NextBytes(bytes);
         File.WriteAllBytes(model, bytes);
+        ForgetHash(model);
 
         var r = Eval(model);
 

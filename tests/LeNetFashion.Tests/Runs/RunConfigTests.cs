@@ -86,4 +86,20 @@ public sealed class RunConfigTests : TestBase
         Assert.Equal(ExitCodes.InvalidArguments, r.Code);
         Assert.StartsWith($"error: --config {file}: " + message, Reliability.Cli.OneLine(r.Error));
     }
+
+    [Fact]
+    public void Init_from_a_normalized_model_keeps_its_preprocessing_in_a_run_without_normalize()
+    {
+        var first = Path.Combine(TempDir, "first");
+        Assert.Equal(0, Reliability.Cli.Run("train", "--data-dir", Data, "--epochs", "1", "--batch-size", "16", "--normalize", "--seed", "1", "--threads", "1", "--output", first).Code);
+        var stored = ModelStore.LoadMetadata(Path.Combine(first, RunFiles.Model)).Preprocessing!;
+
+        var second = Path.Combine(TempDir, "second");
+        var r = Reliability.Cli.Run("train", "--data-dir", Data, "--epochs", "1", "--batch-size", "16", "--init", Path.Combine(first, RunFiles.Model), "--seed", "1", "--threads", "1", "--output", second);
+
+        Assert.True(r.Code == 0, r.Error);
+        Assert.Contains("(kept from the --init model, whose weights were trained with it)", r.Output);
+        Assert.Equal(stored, ModelStore.LoadMetadata(Path.Combine(second, RunFiles.Model)).Preprocessing);
+        Assert.NotNull(stored.Mean);
+    }
 }

@@ -177,6 +177,19 @@ public sealed class SafetensorsFileTests : TestBase
     }
 
     [Fact]
+    public void Class_names_with_terminal_escapes_are_refused_before_anything_prints_them()
+    {
+        using var c = Fresh(Architectures.LeNet);
+        var path = TempFile("escape.safetensors");
+        SafetensorsFile.Save(path, c);
+        EditHeader(path, h => h[SafetensorsFile.MetadataKey]!["class_names"] = System.Text.Json.JsonSerializer.Serialize(Enumerable.Range(0, 10).Select(i => i == 3 ? "error: \u001b[2J" : $"c{i}")));
+
+        var e = Assert.Throws<ModelFileException>(() => ModelStore.Load(path));
+
+        Assert.Equal($"{path}: not a valid safetensors file: metadata: class names: name 3 holds control characters (terminal escapes or line breaks), which would be printed raw", e.Message);
+    }
+
+    [Fact]
     public void A_file_whose_keys_match_no_architecture_is_refused_naming_the_keys()
     {
         using var c = Fresh(Architectures.LeNet);
