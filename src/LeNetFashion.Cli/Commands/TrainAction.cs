@@ -55,13 +55,13 @@ internal sealed class TrainAction(TrainCommand command, TextWriter output, TextW
         switch (t.Outcome)
         {
             case TrainingOutcome.Interrupted when t.History.Count == 0:
-                Error.WriteLine($"Interrupted before the first epoch completed; nothing to resume ({result.OutputDir} holds only {RunFiles.Samples})");
+                Error.WriteLine($"Interrupted before the first epoch completed; nothing to resume ({result.OutputDir} holds only {RunFiles.Samples}){Kept(result)}");
                 return InterruptedCode(signal);
             case TrainingOutcome.Interrupted:
                 Error.WriteLine($"Interrupted after {t.History.Count} completed epoch(s); saved in {result.OutputDir} (checkpoint, history, best model); continue with: train --resume {result.OutputDir}");
                 return InterruptedCode(signal);
             case TrainingOutcome.Diverged when t.History.Count == 0:
-                Error.WriteLine($"error: {t.Message}; no epoch completed, so no model, history or plots were written ({result.OutputDir} holds only {RunFiles.Samples})");
+                Error.WriteLine($"error: {t.Message}; no epoch completed, so no model, history or plots were written ({result.OutputDir} holds only {RunFiles.Samples}){Kept(result)}");
                 return ExitCodes.Diverged;
             case TrainingOutcome.Diverged:
                 Error.WriteLine($"error: {t.Message}; {t.History.Count} completed epoch(s) saved in {result.OutputDir}");
@@ -77,6 +77,10 @@ internal sealed class TrainAction(TrainCommand command, TextWriter output, TextW
         Output.WriteLine($"Wrote {result.OutputDir}: {string.Join(", ", result.Files)}");
         return ExitCodes.Success;
     }
+
+    /// <summary>"; the run --overwrite replaced is kept in …": where to restore it from, when this run wrote no model.</summary>
+    private static string Kept(TrainRunResult result) =>
+        result.ReplacedRun is { } kept ? $"; the run --overwrite replaced is kept in {kept} (move its files back to restore it)" : "";
 
     /// <summary>130 after SIGINT (or a cancelled token), 143 after SIGTERM: 128 + the signal number, as shells report.</summary>
     private static int InterruptedCode(int signal) => signal == 15 ? ExitCodes.Terminated : ExitCodes.Interrupted;

@@ -133,6 +133,12 @@ public sealed class Checkpoint(string runDir)
         Directory.Move(staging, Dir);
         if (Directory.Exists(old))
         {
+            // Files a user put into checkpoint/ are not the tool's to delete: they move into the new checkpoint.
+            foreach (var file in Directory.EnumerateFiles(old).Where(f => !RunFolder.IsToolFile(RunFiles.CheckpointDir, Path.GetFileName(f))).ToList())
+            {
+                File.Move(file, Path.Combine(Dir, Path.GetFileName(file)));
+            }
+
             Directory.Delete(old, recursive: true);
         }
     }

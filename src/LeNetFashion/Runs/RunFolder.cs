@@ -10,6 +10,7 @@ public sealed class RunFolder : IDisposable
 {
     private const string LockFile = ".lock";
     private readonly FileStream? _lock;
+    private readonly List<string> _replaced = [];
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
 
     private RunFolder(string path, FileStream? runLock)
@@ -28,8 +29,9 @@ public sealed class RunFolder : IDisposable
     /// <summary>
     /// Creates the folder of a new training run, checks that it is writable and locks it, before any training.
     /// Default: <c>runs/yyyyMMdd-HHmmss</c>, with <c>-2</c>, <c>-3</c>… appended when it exists; never an existing
-    /// folder. With <paramref name="overwrite"/>, what an earlier run (and its evals) wrote there is removed; other
-    /// files are kept.
+    /// folder. With <paramref name="overwrite"/>, what an earlier run (and its evals) wrote there is moved aside into
+    /// <see cref="ReplacedDir"/>, restorable, until the new run has written its model (<see cref="DiscardReplaced"/>);
+    /// files the tool did not write stay where they are.
     /// </summary>
     /// <param name="output">The <c>--output</c> folder, or null for the default.</param>
     /// <param name="overwrite">Allow an existing, non-empty folder.</param>
@@ -41,7 +43,7 @@ public sealed class RunFolder : IDisposable
         var folder = new RunFolder(dir, Lock(dir));
         if (overwrite)
         {
-            folder.RemovePreviousOutputs();
+            folder.MovePreviousOutputsAside();
         }
 
         return folder;
@@ -66,6 +68,27 @@ public sealed class RunFolder : IDisposable
 
         Directory.CreateDirectory(dir);
         return new RunFolder(System.IO.Path.GetFullPath(dir), null);
+    }
+
+    /// <summary>
+    /// Hidden sub-folder that holds the outputs of the run that <c>--overwrite</c> replaces, laid out as they were, until
+    /// the new run has written its model; after a new run that failed before that, move them back to restore the old run.
+    /// </summary>
+    public const string ReplacedDir = ".replaced-run";
+
+    /// <summary>The outputs moved aside by <c>--overwrite</c> (relative paths), empty when none.</summary>
+    public IReadOnlyList<string> Replaced => _replaced;
+
+    /// <summary>Deletes the outputs moved aside by <c>--overwrite</c>: call once the new run has written its model.</summary>
+    public void DiscardReplaced()
+    {
+        var dir = PathOf(ReplacedDir);
+        if (_replaced.Count > 0 && Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        _replaced.Clear();
     }
 
     /// <summary>Path of <paramref name="name"/> in the folder.</summary>
@@ -177,19 +200,81 @@ public sealed class RunFolder : IDisposable
         }
     }
 
-    private void RemovePreviousOutputs()
+    /// <summary>
+    /// Moves the outputs of the run being replaced into <see cref="ReplacedDir"/>: the files the tool writes at the top of a
+    /// run folder, and inside <c>checkpoint/</c> and <c>eval-*/</c> only the files with names the tool writes there (a user's
+    /// own file in those folders stays). A folder left empty is removed. When an earlier <c>--overwrite</c> failed, its
+    /// moved-aside run is kept unless the folder now holds a newer model.
+    /// </summary>
+    private void MovePreviousOutputsAside()
     {
-        foreach (var file in RunFiles.Files)
+        var aside = PathOf(ReplacedDir);
+        if (Directory.Exists(aside))
         {
-            File.Delete(PathOf(file));
+            if (!File.Exists(PathOf(RunFiles.Model)))
+            {
+                // The folder holds only what a failed run wrote; the run moved aside before it is the one to keep.
+                foreach (var file in RunFiles.Files.Where(f => File.Exists(PathOf(f))))
+                {
+                    File.Delete(PathOf(file));
+                }
+
+                RemoveToolFolders();
+                _replaced.AddRange(Directory.EnumerateFileSystemEntries(aside).Select(System.IO.Path.GetFileName)!);
+                return;
+            }
+
+            Directory.Delete(aside, recursive: true);
         }
 
-        foreach (var sub in RunFiles.Folders)
+        void MoveAside(string relative)
         {
-            if (Directory.Exists(PathOf(sub)))
+            var target = System.IO.Path.Combine(aside, relative);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+            File.Move(PathOf(relative), target);
+            _replaced.Add(relative.Replace('\\', '/'));
+        }
+
+        foreach (var file in RunFiles.Files.Where(f => File.Exists(PathOf(f))))
+        {
+            MoveAside(file);
+        }
+
+        foreach (var sub in RunFiles.Folders.Where(d => Directory.Exists(PathOf(d))))
+        {
+            foreach (var file in Directory.EnumerateFiles(PathOf(sub)).Select(System.IO.Path.GetFileName).Where(n => IsToolFile(sub, n!)).ToList())
             {
-                Directory.Delete(PathOf(sub), recursive: true);
+                MoveAside(System.IO.Path.Combine(sub, file!));
+            }
+
+            if (!Directory.EnumerateFileSystemEntries(PathOf(sub)).Any())
+            {
+                Directory.Delete(PathOf(sub));
             }
         }
     }
+
+    /// <summary>Removes the tool's files from <c>checkpoint/</c> and <c>eval-*/</c>, and each such folder left empty.</summary>
+    private void RemoveToolFolders()
+    {
+        foreach (var sub in RunFiles.Folders.Where(d => Directory.Exists(PathOf(d))))
+        {
+            foreach (var file in Directory.EnumerateFiles(PathOf(sub)).Where(f => IsToolFile(sub, System.IO.Path.GetFileName(f))).ToList())
+            {
+                File.Delete(file);
+            }
+
+            if (!Directory.EnumerateFileSystemEntries(PathOf(sub)).Any())
+            {
+                Directory.Delete(PathOf(sub));
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="name"/> in the run's sub-folder <paramref name="sub"/> is a file the tool writes there.</summary>
+    internal static bool IsToolFile(string sub, string name) =>
+        sub.StartsWith(RunFiles.CheckpointDir, StringComparison.Ordinal)
+            ? name is "state.json" or "history.csv" or "last-model.dat" or "best-model.dat" or "optimizer.dat"
+                || name.EndsWith(".safetensors", StringComparison.Ordinal) || name.EndsWith(".state.dat", StringComparison.Ordinal)
+            : RunFiles.Files.Contains(name) || name.EndsWith(".tmp", StringComparison.Ordinal);
 }

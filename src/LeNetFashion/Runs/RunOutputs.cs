@@ -102,7 +102,10 @@ public static class RunOutputs
             CreatedUtc = DateTimeOffset.UtcNow,
         };
 
-        var outcome = new TrainRunResult(folder.Path, config, result, best.Epoch, best.ValAcc, null, null, folder.Written);
+        var outcome = new TrainRunResult(folder.Path, config, result, best.Epoch, best.ValAcc, null, null, folder.Written)
+        {
+            ReplacedRun = folder.Replaced.Count > 0 ? Path.Combine(folder.Path, RunFolder.ReplacedDir) : null,
+        };
         if (best.Epoch is null)
         {
             return outcome;
@@ -110,6 +113,8 @@ public static class RunOutputs
 
         folder.Write(RunFiles.Model, path => ModelStore.Save(path, classifier, metadata));
         folder.Record(RunFiles.ModelJson);
+        folder.DiscardReplaced();
+        outcome = outcome with { ReplacedRun = null };
         if (result.Outcome != TrainingOutcome.Completed)
         {
             return outcome with { Files = folder.Written };

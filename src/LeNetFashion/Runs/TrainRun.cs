@@ -98,6 +98,11 @@ public static class TrainRun
         using var session = TrainingSession.Create(config, data, init, outputs);
 
         RunOutputs.Announce(reporter, session, data, folder.Path);
+        if (folder.Replaced.Count > 0)
+        {
+            reporter.Info(string.Create(CultureInfo.InvariantCulture,
+                $"--overwrite: the previous run's {folder.Replaced.Count} output(s) are kept in {Path.Combine(folder.Path, RunFolder.ReplacedDir)} until this run has written its model"));
+        }
         folder.Write(RunFiles.Samples, path => RunOutputs.WriteSamples(path, data.Train, data.Dataset.ClassNames));
         if (run.Resumed is { } resumed)
         {

@@ -27,4 +27,10 @@ public sealed record TrainRunResult(
     /// complete: nothing was trained or written. <see cref="TestAccuracy"/> and the best epoch are then the run's own.
     /// </summary>
     public bool AlreadyComplete { get; init; }
+
+    /// <summary>
+    /// Where the run that <c>--overwrite</c> replaced is kept, when this run ended before writing a model of its own
+    /// (interrupted or diverged in its first epoch); null otherwise (it was deleted once the new model was written).
+    /// </summary>
+    public string? ReplacedRun { get; init; }
 }

@@ -52,20 +52,45 @@ public sealed class RunFolderReliabilityTests : TestBase
     }
 
     [Fact]
-    public void Overwrite_replaces_the_previous_runs_outputs_and_keeps_other_files()
+    public void Overwrite_replaces_the_previous_runs_outputs_and_keeps_every_file_the_tool_did_not_write()
     {
         Assert.Equal(0, Train("--epochs", "1", "--output", Run).Code);
         Assert.Equal(0, Cli.Run("eval", "--model", Path.Combine(Run, "model.dat"), "--data-dir", Data, "--split", "val").Code);
         File.WriteAllText(Path.Combine(Run, "notes.txt"), "mine");
-        Assert.True(Directory.Exists(Path.Combine(Run, "eval-val")));
+        File.WriteAllText(Path.Combine(Run, "checkpoint", "important-weights.bin"), "mine too");
+        File.WriteAllText(Path.Combine(Run, "eval-val", "notes.txt"), "and this");
 
         var r = Train("--epochs", "1", "--output", Run, "--overwrite", "--lr", "0.01");
 
         Assert.Equal(0, r.Code);
-        Assert.False(Directory.Exists(Path.Combine(Run, "eval-val")));
+        Assert.Contains("--overwrite: the previous run's ", r.Output);
         Assert.Equal("mine", File.ReadAllText(Path.Combine(Run, "notes.txt")));
+        Assert.Equal("mine too", File.ReadAllText(Path.Combine(Run, "checkpoint", "important-weights.bin")));
+        Assert.Equal(["notes.txt"], Directory.GetFiles(Path.Combine(Run, "eval-val")).Select(Path.GetFileName));
         Assert.Contains("\"learning_rate\": 0.01", File.ReadAllText(Path.Combine(Run, "model.json")));
+        Assert.False(Directory.Exists(Path.Combine(Run, LeNetFashion.Runs.RunFolder.ReplacedDir)));
         Assert.False(File.Exists(Path.Combine(Run, ".lock")));
+    }
+
+    [Fact]
+    public void Overwrite_by_a_run_that_diverges_before_its_first_model_keeps_the_old_run_restorable()
+    {
+        Assert.Equal(0, Train("--epochs", "1", "--output", Run).Code);
+        var oldModel = File.ReadAllBytes(Path.Combine(Run, "model.dat"));
+
+        var r = Train("--epochs", "1", "--output", Run, "--overwrite", "--lr", "1e37");
+
+        Assert.Equal(ExitCodes.Diverged, r.Code);
+        var kept = Path.Combine(Run, LeNetFashion.Runs.RunFolder.ReplacedDir);
+        Assert.EndsWith($"; the run --overwrite replaced is kept in {kept} (move its files back to restore it)", Cli.OneLine(r.Error));
+        Assert.Equal(oldModel, File.ReadAllBytes(Path.Combine(kept, "model.dat")));
+        Assert.True(File.Exists(Path.Combine(kept, "checkpoint", "state.json")));
+
+        // A second failed --overwrite keeps the same old run; a successful one then replaces it.
+        Assert.Equal(ExitCodes.Diverged, Train("--epochs", "1", "--output", Run, "--overwrite", "--lr", "1e37").Code);
+        Assert.Equal(oldModel, File.ReadAllBytes(Path.Combine(kept, "model.dat")));
+        Assert.Equal(0, Train("--epochs", "1", "--output", Run, "--overwrite").Code);
+        Assert.False(Directory.Exists(kept));
     }
 
     [Fact]
