@@ -27,6 +27,21 @@ public static class ExportRun
             throw new IOException($"--out {request.Out}: is a folder; expected a file name such as model.safetensors");
         }
 
+        var target = System.IO.Path.GetFullPath(request.Out);
+
+        // The write is atomic (a temporary file renamed over the target), so a device node such as /dev/null would be
+        // replaced by a regular file: the system's special folders are refused.
+        if (!OperatingSystem.IsWindows() && (target.StartsWith("/dev/", StringComparison.Ordinal) || target.StartsWith("/proc/", StringComparison.Ordinal) || target.StartsWith("/sys/", StringComparison.Ordinal)))
+        {
+            throw new IOException($"--out {request.Out}: a device or system file; expected a file name such as model.safetensors");
+        }
+
+        var model = System.IO.Path.GetFullPath(request.Model);
+        if (target == model || target == System.IO.Path.GetFullPath(ModelStore.MetadataPath(request.Model)))
+        {
+            throw new IOException($"--out {request.Out}: is the model being exported (or its metadata); choose another file");
+        }
+
         var (classifier, _) = ModelStore.Load(request.Model);
         using var _ = classifier;
         SafetensorsFile.Save(request.Out, classifier);

@@ -12,6 +12,9 @@ public sealed record SummarizeRequest(string? Model, string Architecture, IReadO
 /// <summary>The <c>summarize</c> verb: the torchsummary table of a model or architecture.</summary>
 public static class SummarizeRun
 {
+    /// <summary>Largest height and width summarized: LeNet's first activations at 2,048² are about 100 MB.</summary>
+    public const int MaxSummarySide = 2048;
+
     /// <summary>Builds or loads the model and summarizes it for its own input shape (or the one asked for).</summary>
     /// <returns>The layer table.</returns>
     /// <exception cref="ModelFileException">The model cannot be loaded.</exception>
@@ -37,6 +40,12 @@ public static class SummarizeRun
         using (model)
         {
             var size = request.InputSize?.ToArray() ?? spec.InputShape;
+            if (size.Length != 3 || size[0] > ModelSpec.MaxChannels || size[1] > MaxSummarySide || size[2] > MaxSummarySide)
+            {
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"--input-size {string.Join(',', size)}: at most {ModelSpec.MaxChannels} channels and {MaxSummarySide} × {MaxSummarySide} pixels (the forward pass of a larger input takes gigabytes); {architecture.Name} expects {string.Join(',', spec.InputShape)}"));
+            }
+
             try
             {
                 return ModelSummary.Compute(model, size);

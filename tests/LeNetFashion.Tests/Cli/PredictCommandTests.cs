@@ -120,4 +120,28 @@ public sealed class PredictCommandTests(TrainedModelFixture trained) : TestBase,
         Assert.Equal(1, r.Code);
         Assert.Contains("--logits: the logits are printed in the JSON lines only; add --json", r.Error);
     }
+
+    [Fact]
+    public void Export_onto_the_model_it_reads_or_onto_a_device_is_refused_and_changes_nothing()
+    {
+        var copy = TempFile("model.dat");
+        File.Copy(Model, copy);
+        File.Copy(Path.ChangeExtension(Model, ".json"), TempFile("model.json"));
+        var before = File.ReadAllBytes(copy);
+
+        Reliability.Cli.AssertError(Reliability.Cli.Run("export", "--model", copy, "--out", copy), ExitCodes.OutputError,
+            $"--out {copy}: is the model being exported (or its metadata); choose another file");
+        Reliability.Cli.AssertError(Reliability.Cli.Run("export", "--model", copy, "--out", "/dev/null"), ExitCodes.OutputError,
+            "--out /dev/null: a device or system file; expected a file name such as model.safetensors");
+        Assert.Equal(before, File.ReadAllBytes(copy));
+    }
+
+    [Fact]
+    public void Summarize_refuses_an_input_too_large_to_run_instead_of_taking_gigabytes()
+    {
+        var r = Reliability.Cli.Run("summarize", "--input-size", "1,12000,12000");
+
+        Reliability.Cli.AssertError(r, ExitCodes.InvalidArguments,
+            "--input-size 1,12000,12000: at most 4 channels and 2048 × 2048 pixels (the forward pass of a larger input takes gigabytes); lenet expects 1,28,28");
+    }
 }
