@@ -26,6 +26,13 @@ public static class IdxReader
     /// </summary>
     public const int MaxGzipLayers = 3;
 
+    /// <summary>
+    /// Most bytes an IDX file (after decompression) may hold: 1 GiB, twice EMNIST's largest file (697,932 images, 547 MB)
+    /// and 22 × Fashion-MNIST's (47,040,016 bytes). Reading stops at the size the header states, so a small gzip file
+    /// that expands to gigabytes, or <c>/dev/zero</c>, costs at most that much memory and is refused with one line.
+    /// </summary>
+    public const long MaxBytes = 1L << 30;
+
     /// <summary>Reads and validates an IDX file of unsigned bytes with <paramref name="expectedDimensions"/> dimensions.</summary>
     /// <param name="path">File to read (gzip or raw).</param>
     /// <param name="expectedDimensions">3 for image files (<c>[N, rows, columns]</c>), 1 for label files (<c>[N]</c>).</param>
@@ -38,7 +45,8 @@ public static class IdxReader
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            using var file = File.OpenRead(path);
+            bytes = ReadLimited(file, path, "the file", expectedDimensions);
         }
         catch (FileNotFoundException)
         {
@@ -63,7 +71,7 @@ public static class IdxReader
                     string.Create(CultureInfo.InvariantCulture, $"{path}: still gzip-compressed after {MaxGzipLayers} decompressions; expected an IDX file inside at most {MaxGzipLayers} gzip layers"), path);
             }
 
-            bytes = Decompress(path, bytes);
+            bytes = Decompress(path, bytes, expectedDimensions);
             layers++;
             if (bytes.Length == 0)
             {
@@ -154,17 +162,74 @@ public static class IdxReader
         return new IdxArray(shape, bytes.AsSpan(headerLength).ToArray()) { Sha256 = sha256 };
     }
 
+    /// <summary>
+    /// Reads <paramref name="stream"/> to its end, but never past what the content can be: once an IDX header of the
+    /// expected type and dimensions is in, no further than the size it states (one byte more proves "too long"); a header
+    /// of another kind stops the reading at once (parsing then names what is wrong); gzip content (a further
+    /// layer) and anything else at most <see cref="MaxBytes"/>.
+    /// </summary>
+    /// <exception cref="DataFormatException">The content is larger than its header states or than <see cref="MaxBytes"/>.</exception>
+    private static byte[] ReadLimited(Stream stream, string path, string what, int expectedDimensions)
+    {
+        using var output = new MemoryStream();
+        var buffer = new byte[1 << 16];
+        long limit = MaxBytes;
+        long? stated = null;
+        var decided = false;
+        int n;
+        while ((n = stream.Read(buffer)) > 0)
+        {
+            output.Write(buffer, 0, n);
+            var b = output.GetBuffer();
+            if (!decided && output.Length >= 4)
+            {
+                if (b[0] == 0x1F && b[1] == 0x8B)
+                {
+                    decided = true;
+                }
+                else if (b[0] != 0 || b[1] != 0 || b[2] != UnsignedByteType || b[3] != expectedDimensions)
+                {
+                    break;
+                }
+                else if (output.Length >= 4 + (4 * expectedDimensions))
+                {
+                    Int128 elements = 1;
+                    for (var i = 0; i < expectedDimensions; i++)
+                    {
+                        elements *= Math.Max(0, BinaryPrimitives.ReadInt32BigEndian(b.AsSpan(4 + (4 * i))));
+                    }
+
+                    stated = (long)Int128.Min(4 + (4 * expectedDimensions) + elements, long.MaxValue);
+                    if (stated > MaxBytes)
+                    {
+                        throw new DataFormatException(string.Create(CultureInfo.InvariantCulture, $"{path}: the IDX header states {stated:N0} bytes; at most {MaxBytes:N0} are read"), path);
+                    }
+
+                    limit = stated.Value;
+                    decided = true;
+                }
+            }
+
+            if (output.Length > limit)
+            {
+                throw new DataFormatException(stated is { } size
+                    ? string.Create(CultureInfo.InvariantCulture, $"{path}: too long: the IDX header states {size:N0} bytes, {what} holds more")
+                    : string.Create(CultureInfo.InvariantCulture, $"{path}: {what} is larger than {MaxBytes:N0} bytes, the most an IDX file may hold"), path);
+            }
+        }
+
+        return output.ToArray();
+    }
+
     private static bool IsGzip(byte[] bytes) => bytes.Length >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B;
 
-    private static byte[] Decompress(string path, byte[] gz)
+    private static byte[] Decompress(string path, byte[] gz, int expectedDimensions)
     {
         try
         {
             using var input = new MemoryStream(gz, writable: false);
             using var gzip = new GZipStream(input, CompressionMode.Decompress);
-            using var output = new MemoryStream(gz.Length * 2);
-            gzip.CopyTo(output);
-            return output.ToArray();
+            return ReadLimited(gzip, path, "its gzip content", expectedDimensions);
         }
         catch (InvalidDataException e)
         {

@@ -148,4 +148,53 @@ public sealed class IdxReaderTests : TestBase
         var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path, 3));
         Assert.Equal($"{path}: still gzip-compressed after 3 decompressions; expected an IDX file inside at most 3 gzip layers", e.Message);
     }
+
+    /// <summary>A gzip file of 64 KB whose content is a 10-image header followed by 64 MB of zeros.</summary>
+    [Fact]
+    public void A_gzip_bomb_is_refused_at_the_size_its_header_states()
+    {
+        using var gz = new MemoryStream();
+        using (var zip = new System.IO.Compression.GZipStream(gz, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            zip.Write(Fixtures.Idx(0x08, [10, 28, 28], []));
+            var zeros = new byte[1 << 20];
+            for (var i = 0; i < 64; i++)
+            {
+                zip.Write(zeros);
+            }
+        }
+
+        var path = Write("bomb.gz", gz.ToArray());
+        Assert.True(gz.Length < 1 << 20, $"{gz.Length} bytes");
+
+        var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path, 3));
+
+        Assert.Equal($"{path}: too long: the IDX header states 7,856 bytes, its gzip content holds more", e.Message);
+    }
+
+    [Fact]
+    public void A_header_stating_more_than_a_gigabyte_is_refused_before_the_data_is_read()
+    {
+        var path = Write("huge", Fixtures.Idx(0x08, [2_000_000, 28, 28], new byte[100]));
+
+        var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path, 3));
+
+        Assert.Equal($"{path}: the IDX header states 1,568,000,016 bytes; at most 1,073,741,824 are read", e.Message);
+    }
+
+    [Fact]
+    public void Dev_zero_as_an_image_file_is_refused_by_its_header_without_reading_on()
+    {
+        if (!File.Exists("/dev/zero"))
+        {
+            Assert.Skip("no /dev/zero on this platform");
+        }
+
+        var link = Path.Combine(TempDir, "train-images-idx3-ubyte");
+        File.CreateSymbolicLink(link, "/dev/zero");
+
+        var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(link, 3));
+
+        Assert.Equal($"{link}: IDX element type 0x00, expected 0x08 (unsigned byte); magic number 0x00000000, expected 0x00000803", e.Message);
+    }
 }
