@@ -90,12 +90,12 @@ public static class TrainRun
         // files included), a batch size the data cannot fill or an --init model of other shapes fail in seconds.
         var data = TrainingData.Load(run.Dataset, run.DataDir, run.TestDir, config.Limit);
         using var init = run.Resumed is null && config.Init is { } initPath ? LoadInit(initPath, config.Architecture) : null;
-        TrainingSession.Check(config, data, init);
+        var plan = TrainingSession.Check(config, data, init);
         using var folder = run.ResumeDir is null ? RunFolder.CreateForTraining(request.Output, request.Overwrite) : RunFolder.OpenForResume(run.ResumeDir);
         var checkpoint = new Checkpoint(folder.Path);
         var clock = new FirstBatchClock();
         List<TrainerCallback> outputs = [new CheckpointCallback(folder, checkpoint, config, run.DataDir, run.TestDir), clock, .. callbacks ?? [], reporter];
-        using var session = TrainingSession.Create(config, data, init, outputs);
+        using var session = TrainingSession.Create(config, data, init, outputs, plan);
 
         RunOutputs.Announce(reporter, session, data, folder.Path);
         if (folder.Replaced.Count > 0)

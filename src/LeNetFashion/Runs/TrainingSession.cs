@@ -57,14 +57,15 @@ public sealed class TrainingSession : IDisposable
     /// <param name="data">Training and test data; the model's shapes come from it.</param>
     /// <param name="init">Weights to start from (<c>--init</c>), of the same architecture and shapes, or null.</param>
     /// <param name="callbacks">The caller's callbacks, called after the session's own (best weights, early stopping).</param>
+    /// <param name="plan">What <see cref="Check"/> returned for the same arguments, when the caller already ran it; null to run it here.</param>
     /// <returns>The session; the caller disposes it.</returns>
     /// <exception cref="ArgumentException">The configuration is invalid, the batch size does not fit the data, the
     /// architecture cannot take the data's picture size, or the <c>--init</c> model has other shapes.</exception>
-    public static TrainingSession Create(RunConfig config, TrainingData data, Classifier? init, IEnumerable<TrainerCallback> callbacks)
+    public static TrainingSession Create(RunConfig config, TrainingData data, Classifier? init, IEnumerable<TrainerCallback> callbacks, (BatchSplit Split, Preprocessing Preprocessing)? plan = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
-        var (split, preprocessing) = Check(config, data, init);
+        var (split, preprocessing) = plan ?? Check(config, data, init);
         var architecture = Architectures.Get(config.Architecture);
         var device = TorchRuntime.SelectDevice(config.Device);
 
