@@ -96,9 +96,12 @@ public sealed class InterruptReliabilityTests : TestBase
             process.Start();
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            Assert.True(
-                secondEpochDone.Wait(s_timeout, TestContext.Current.CancellationToken),
-                $"no 'Epoch 1/' line within {s_timeout.TotalSeconds} s; exited: {process.HasExited}; stdout: {stdout}; stderr: {stderr}");
+            // The failure messages read the output buffers under their locks, and only on failure: the readers keep
+            // appending on other threads, and an unlocked StringBuilder.ToString() then fails at random.
+            if (!secondEpochDone.Wait(s_timeout, TestContext.Current.CancellationToken))
+            {
+                Assert.Fail($"no 'Epoch 1/' line within {s_timeout.TotalSeconds} s; exited: {process.HasExited}; stdout: {Snapshot(stdout)}; stderr: {Snapshot(stderr)}");
+            }
 
             using (var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
@@ -106,7 +109,11 @@ public sealed class InterruptReliabilityTests : TestBase
                 Assert.Equal(0, kill.ExitCode);
             }
 
-            Assert.True(process.WaitForExit(s_timeout), $"still running {s_timeout.TotalSeconds} s after SIG{signal}; stdout: {stdout}");
+            if (!process.WaitForExit(s_timeout))
+            {
+                Assert.Fail($"still running {s_timeout.TotalSeconds} s after SIG{signal}; stdout: {Snapshot(stdout)}");
+            }
+
             process.WaitForExit(); // drains the asynchronous readers
         }
         finally
@@ -168,5 +175,13 @@ public sealed class InterruptReliabilityTests : TestBase
         Assert.Equal(ExitCodes.Interrupted, r.Code);
         Assert.Equal($"Interrupted before the first epoch completed; nothing to resume ({run} holds only samples.png)", Cli.OneLine(r.Error));
         Assert.Equal(["samples.png"], Directory.GetFileSystemEntries(run).Select(Path.GetFileName));
+    }
+
+    private static string Snapshot(StringBuilder buffer)
+    {
+        lock (buffer)
+        {
+            return buffer.ToString();
+        }
     }
 }
