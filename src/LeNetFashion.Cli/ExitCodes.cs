@@ -21,6 +21,9 @@ public static class ExitCodes
     /// <summary>An output file or folder could not be written.</summary>
     public const int OutputError = 5;
 
+    /// <summary>A defect of the tool (an unexpected exception; BSD's EX_SOFTWARE): one line, the stack trace with --verbose.</summary>
+    public const int InternalError = 70;
+
     /// <summary>Interrupted by Ctrl+C (128 + SIGINT).</summary>
     public const int Interrupted = 130;
 

@@ -32,6 +32,9 @@ internal sealed class PredictCommand : Command
     private readonly EnumOption<InvertMode> _invert = new(
         "--invert", "auto: invert a picture whose border is light (a dark object on a light background), as Fashion-MNIST garments are light on black; yes; no.", InvertMode.Auto);
 
+    private readonly EnumOption<BackgroundMode> _background = new(
+        "--background", "What transparent pixels are put on: auto: white only under dark ink (dark content covering at most 35 % of the canvas, then inverted into a light stroke), else black so an object keeps its own polarity; black; white.", BackgroundMode.Auto);
+
     private readonly Option<int> _top = CommonOptions.PositiveInt("--top", "Number of most probable classes printed per image.", 3, "n");
     private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object per image (JSON lines) instead of text." };
     private readonly Option<bool> _logits = new("--logits") { Description = "With --json, also print the raw logits of every class (to compare with another framework)." };
@@ -47,6 +50,7 @@ internal sealed class PredictCommand : Command
         Arguments.Add(_images);
         Options.Add(_model);
         Options.Add(_invert);
+        Options.Add(_background);
         Options.Add(_top);
         Options.Add(_json);
         Options.Add(_logits);
@@ -92,6 +96,7 @@ internal sealed class PredictCommand : Command
                 Index = parse.GetValue(command._index),
                 Count = parse.GetValue(command._count),
                 Invert = command._invert.Value(parse),
+                Background = command._background.Value(parse),
                 Top = parse.GetValue(command._top),
                 Logits = json && parse.GetValue(command._logits),
             });

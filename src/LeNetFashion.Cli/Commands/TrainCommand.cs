@@ -201,7 +201,7 @@ internal sealed class TrainCommand : Command
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException($"--config {file}: {e.Message}", e);
+                throw new UsageException($"--config {file}: {e.Message}", e);
             }
         }
 

@@ -31,8 +31,17 @@ internal abstract class VerbAction(TextWriter output, TextWriter error, Option<b
         }
         catch (Exception e) when (ExitCodeFor(e) is { } code)
         {
-            Error.WriteLine($"error: {(parseResult.GetValue(verbose) ? e.ToString() : e.Message)}");
+            Error.WriteLine($"error: {(parseResult.GetValue(verbose) ? e.ToString() : OneLine(e.Message))}");
             return code;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A defect of the tool, not of the input: one line (the stack trace only with --verbose) and its own code,
+            // never "invalid command line" or "bad input".
+            Error.WriteLine(parseResult.GetValue(verbose)
+                ? $"error: internal error: {e}"
+                : $"error: internal error ({e.GetType().Name}): {OneLine(e.Message)}; please report it with the output of --verbose");
+            return ExitCodes.InternalError;
         }
     }
 
@@ -40,11 +49,16 @@ internal abstract class VerbAction(TextWriter output, TextWriter error, Option<b
     /// <returns>The exit code.</returns>
     protected abstract int Run(ParseResult parse);
 
+    /// <summary>A message on one line: later lines (LibTorch's C++ stack) are dropped, control characters shown as '?'.</summary>
+    private static string OneLine(string message) =>
+        string.Concat(LeNetFashion.IO.Messages.FirstLine(message).Select(c => char.IsControl(c) ? '?' : c));
+
     private static int? ExitCodeFor(Exception e) => e switch
     {
         DataFormatException or ModelFileException or InvalidDataException => ExitCodes.BadInput,
         TorchLoadException => ExitCodes.RuntimeUnavailable,
-        ArgumentException => ExitCodes.InvalidArguments,
+        UsageException => ExitCodes.InvalidArguments,
+        OutOfMemoryException or InsufficientExecutionStackException => null,
         IOException or UnauthorizedAccessException => ExitCodes.OutputError,
         _ => null,
     };

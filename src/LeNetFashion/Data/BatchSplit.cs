@@ -57,23 +57,23 @@ public sealed record BatchSplit
     /// <param name="sampleCount">Number of samples, at least 1.</param>
     /// <param name="batchSize">Samples per batch, at least 1.</param>
     /// <param name="trainRate">Fraction of batches that train, strictly between 0 and 1.</param>
-    /// <exception cref="ArgumentException">A value is out of range, or the rate leaves no training batch or
+    /// <exception cref="UsageException">A value is out of range, or the rate leaves no training batch or
     /// no validation batch; the message says which and how many batches there are.</exception>
     public static BatchSplit Create(int sampleCount, int batchSize, double trainRate)
     {
         if (sampleCount < 1)
         {
-            throw new ArgumentException($"the data set is empty; expected at least 1 sample");
+            throw new UsageException($"the data set is empty; expected at least 1 sample");
         }
 
         if (batchSize < 1)
         {
-            throw new ArgumentException($"--batch-size {batchSize}: expected an integer of at least 1");
+            throw new UsageException($"--batch-size {batchSize}: expected an integer of at least 1");
         }
 
         if (!(trainRate > 0 && trainRate < 1))
         {
-            throw new ArgumentException($"--train-rate {trainRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}: expected a number strictly between 0 and 1");
+            throw new UsageException($"--train-rate {trainRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}: expected a number strictly between 0 and 1");
         }
 
         var batchCount = (sampleCount + batchSize - 1) / batchSize;
@@ -81,13 +81,13 @@ public sealed record BatchSplit
         var rate = trainRate.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (trainBatches < 1)
         {
-            throw new ArgumentException(
+            throw new UsageException(
                 $"--train-rate {rate} leaves no training batch: round({batchCount} batches × {rate}) = 0; use a larger train rate, more data or a smaller batch size");
         }
 
         if (trainBatches >= batchCount)
         {
-            throw new ArgumentException(
+            throw new UsageException(
                 $"--train-rate {rate} leaves no validation batch: round({batchCount} batches × {rate}) = {trainBatches} of {batchCount}; use a smaller train rate, more data or a smaller batch size");
         }
 

@@ -87,11 +87,11 @@ public static class Datasets
     /// <summary>The data set with this <see cref="DatasetInfo.Name"/> (case-insensitive).</summary>
     /// <param name="name">For example <c>mnist</c>.</param>
     /// <returns>The data set.</returns>
-    /// <exception cref="ArgumentException">No data set has that name; the message lists the names.</exception>
+    /// <exception cref="UsageException">No data set has that name; the message lists the names.</exception>
     public static DatasetInfo Get(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         return All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"unknown data set '{name}'; expected {string.Join(" or ", Names)}", nameof(name));
+            ?? throw new UsageException($"unknown data set '{name}'; expected {string.Join(" or ", Names)}");
     }
 }

@@ -14,9 +14,15 @@ namespace LeNetFashion.Imaging;
 /// Steps, in this order:
 /// <list type="number">
 /// <item>Decode to RGBA, 8 bits per channel, unpremultiplied (Skia converts 16-bit and palette images; no colour-space conversion).</item>
-/// <item>Composite transparent pixels onto a plain background chosen to contrast with the visible content: white when the
-/// alpha-weighted mean grey level of the content is below 127.5 (dark ink on a transparent canvas becomes dark on white),
-/// black otherwise (a light garment on a transparent canvas stays light on black, as Fashion-MNIST).</item>
+/// <item>Pictures over <see cref="FullDecodePixels"/> pixels are reduced while they are decoded: JPEG and WebP by the
+/// codec's own scaled decoding, others in strips of rows by averaging k × k blocks (k = ⌈longer side /
+/// <see cref="WorkingSide"/>⌉) of the composited grey levels, so memory stays near <see cref="WorkingSide"/>² whatever the
+/// picture's size (a 10000 × 10000 PNG took 1.5 GB before).</item>
+/// <item>Composite transparent pixels onto a plain background (<see cref="BackgroundMode"/>; by default): white only
+/// for dark ink, that is when the alpha-weighted mean grey level of the content is below 127.5 and it covers at most
+/// <see cref="InkCoverage"/> of the canvas (a dark stroke on a transparent canvas becomes dark on white, then is inverted
+/// into a light stroke on black); black otherwise, so an object keeps its own polarity as in Fashion-MNIST (a light
+/// garment stays light, a dark garment stays dark, on black).</item>
 /// <item>Grey level = 0.299 R + 0.587 G + 0.114 B on the 0–255 values (ITU-R BT.601 luma, as Pillow's <c>convert("L")</c>
 /// and torchvision's <c>Grayscale</c>).</item>
 /// <item>Invert (255 − grey) when asked, or with <see cref="InvertMode.Auto"/> when the mean grey level of the picture's
@@ -33,17 +39,37 @@ public static class ImageInput
     /// <summary>Mean border grey level (0–255) above which <see cref="InvertMode.Auto"/> inverts: the middle of the range.</summary>
     public const double BorderThreshold = 127.5;
 
-    /// <summary>Largest picture accepted, in pixels (width × height): 100 megapixels, about 400 MB decoded.</summary>
-    public const long MaxPixels = 100_000_000;
+    /// <summary>Largest picture accepted, in pixels (width × height): 400 megapixels (20000 × 20000).</summary>
+    public const long MaxPixels = 400_000_000;
+
+    /// <summary>Largest picture decoded whole, in pixels (1024 × 1024, about 13 MB while decoding); larger ones are reduced while they are decoded.</summary>
+    public const long FullDecodePixels = 1024 * 1024;
+
+    /// <summary>Largest picture decoded whole when it cannot be read in strips (an interlaced PNG), in pixels: 16 megapixels, about 200 MB while decoding.</summary>
+    public const long FallbackPixels = 4096 * 4096;
+
+    /// <summary>Longer side, in pixels, that a larger picture is reduced to (at most) while it is decoded.</summary>
+    public const int WorkingSide = 1024;
+
+    /// <summary>Largest picture file read, in bytes (64 MiB; a 100-megapixel photo is about 30 MB): a device such as /dev/zero or a huge file is refused, not read to the end.</summary>
+    public const long MaxFileBytes = 64L << 20;
+
+    /// <summary>
+    /// Largest share of the canvas (alpha-weighted) that dark content on a transparent canvas may cover to count as ink
+    /// (put on white and then inverted) rather than a dark object (kept on black): 0.35. MNIST digits cover about 19 %
+    /// of their 28 × 28 canvas, Fashion-MNIST garments about half.
+    /// </summary>
+    public const double InkCoverage = 0.35;
 
     /// <summary>Reads and prepares a picture file.</summary>
     /// <param name="path">The file.</param>
     /// <param name="height">Rows of the sample (28).</param>
     /// <param name="width">Columns of the sample (28).</param>
     /// <param name="invert">Inversion rule.</param>
+    /// <param name="background">What transparent pixels are composited onto.</param>
     /// <returns>The sample and what was done to it.</returns>
-    /// <exception cref="DataFormatException">The file is missing, unreadable, not a picture SkiaSharp can decode, truncated, or larger than <see cref="MaxPixels"/>; the message names the file.</exception>
-    public static PreparedImage Load(string path, int height, int width, InvertMode invert)
+    /// <exception cref="DataFormatException">The file is missing, unreadable, over <see cref="MaxFileBytes"/>, not a picture SkiaSharp can decode, truncated, or larger than <see cref="MaxPixels"/>; the message names the file.</exception>
+    public static PreparedImage Load(string path, int height, int width, InvertMode invert, BackgroundMode background = BackgroundMode.Auto)
     {
         if (Directory.Exists(path))
         {
@@ -53,7 +79,7 @@ public static class ImageInput
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = ReadBounded(path);
         }
         catch (FileNotFoundException)
         {
@@ -64,7 +90,33 @@ public static class ImageInput
             throw new DataFormatException($"{path}: cannot read file ({e.Message})", path, e);
         }
 
-        return Decode(path, bytes, height, width, invert);
+        return Decode(path, bytes, height, width, invert, background);
+    }
+
+    /// <summary>Reads a file of at most <see cref="MaxFileBytes"/>, never further (a device or pipe has no length to trust).</summary>
+    private static byte[] ReadBounded(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        var tooBig = new DataFormatException(string.Create(CultureInfo.InvariantCulture, $"{path}: more than {MaxFileBytes:N0} bytes; expected a picture file (PNG, JPEG, BMP, GIF or WebP)"), path);
+        if (stream.CanSeek && stream.Length > MaxFileBytes)
+        {
+            throw tooBig;
+        }
+
+        using var buffer = new MemoryStream(stream.CanSeek && stream.Length > 0 ? (int)stream.Length : 81920);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk)) > 0)
+        {
+            if (buffer.Length + read > MaxFileBytes)
+            {
+                throw tooBig;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
     }
 
     /// <summary>Prepares a picture already in memory.</summary>
@@ -73,9 +125,10 @@ public static class ImageInput
     /// <param name="height">Rows of the sample (28).</param>
     /// <param name="width">Columns of the sample (28).</param>
     /// <param name="invert">Inversion rule.</param>
+    /// <param name="background">What transparent pixels are composited onto.</param>
     /// <returns>The sample and what was done to it.</returns>
     /// <exception cref="DataFormatException">See <see cref="Load"/>.</exception>
-    public static PreparedImage Decode(string name, byte[] bytes, int height, int width, InvertMode invert)
+    public static PreparedImage Decode(string name, byte[] bytes, int height, int width, InvertMode invert, BackgroundMode background = BackgroundMode.Auto)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
@@ -94,16 +147,10 @@ public static class ImageInput
                 string.Create(CultureInfo.InvariantCulture, $"{name}: {w} × {h} pixels; expected a picture of at most {MaxPixels:N0} pixels"), name);
         }
 
-        var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var rgba = new SKBitmap(info);
-        var result = codec.GetPixels(info, rgba.GetPixels());
-        if (result != SKCodecResult.Success)
-        {
-            throw new DataFormatException($"{name}: cannot decode the {codec.EncodedFormat} picture ({result}); the file may be truncated or damaged", name);
-        }
-
-        var grey = ToGrey(rgba.GetPixelSpan(), w, h, rgba.RowBytes, out var hadTransparency);
-        var border = BorderMean(grey, w, h);
+        var (grey, gw, gh, hadTransparency) = (long)w * h <= FullDecodePixels
+            ? DecodeWhole(name, codec, w, h, background)
+            : DecodeReduced(name, data, codec, w, h, background);
+        var border = BorderMean(grey, gw, gh);
         var inverted = invert == InvertMode.Yes || (invert == InvertMode.Auto && border > BorderThreshold);
         var levels = new byte[grey.Length];
         for (var i = 0; i < grey.Length; i++)
@@ -112,13 +159,162 @@ public static class ImageInput
             levels[i] = (byte)Math.Clamp(MathF.Round(g), 0f, 255f);
         }
 
-        return new PreparedImage(Fit(levels, w, h, height, width), height, width, w, h, border, inverted, hadTransparency);
+        return new PreparedImage(Fit(levels, gw, gh, height, width), height, width, w, h, border, inverted, hadTransparency);
     }
+
+    private static (float[] Grey, int Width, int Height, bool HadTransparency) DecodeWhole(string name, SKCodec codec, int w, int h, BackgroundMode background)
+    {
+        var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var rgba = new SKBitmap(info);
+        var result = codec.GetPixels(info, rgba.GetPixels());
+        if (result != SKCodecResult.Success)
+        {
+            throw new DataFormatException($"{name}: cannot decode the {codec.EncodedFormat} picture ({result}); the file may be truncated or damaged", name);
+        }
+
+        var grey = ToGrey(rgba.GetPixelSpan(), w, h, rgba.RowBytes, out var hadTransparency, background);
+        return (grey, w, h, hadTransparency);
+    }
+
+    /// <summary>
+    /// Decodes a large picture while reducing it: JPEG and WebP at a smaller scale by the codec itself; otherwise in strips
+    /// of rows (Skia's incremental decoder with a subset, which PNG supports, or its scanline decoder), keeping per k × k
+    /// block the sums of luma × alpha, alpha and luma; compositing the block means gives exactly the mean of the
+    /// composited pixels. A picture no decoder reads in strips (an interlaced PNG) is decoded whole up to
+    /// <see cref="FallbackPixels"/>, and refused above.
+    /// </summary>
+    private static (float[] Grey, int Width, int Height, bool HadTransparency) DecodeReduced(string name, SKData data, SKCodec codec, int w, int h, BackgroundMode background)
+    {
+        var scaled = codec.GetScaledDimensions((float)WorkingSide / Math.Max(w, h));
+        if (scaled.Width >= 1 && scaled.Height >= 1 && (long)scaled.Width * scaled.Height <= FullDecodePixels)
+        {
+            return DecodeWhole(name, codec, scaled.Width, scaled.Height, background);
+        }
+
+        var k = (int)Math.Ceiling(Math.Max(w, h) / (double)WorkingSide);
+        var (rw, rh) = ((w + k - 1) / k, (h + k - 1) / k);
+        var premultiplied = new float[rw * rh];
+        var alpha = new float[rw * rh];
+        double weighted = 0, alphaSum = 0;
+        var hadTransparency = false;
+        var rows = ForEachRow(codec, w, h, (row, y) =>
+        {
+            var cells = (y / k) * rw;
+            for (var x = 0; x < w; x++)
+            {
+                var l = (0.299f * row[x * 4]) + (0.587f * row[(x * 4) + 1]) + (0.114f * row[(x * 4) + 2]);
+                var a = row[(x * 4) + 3] / 255f;
+                premultiplied[cells + (x / k)] += a * l;
+                alpha[cells + (x / k)] += a;
+                weighted += a * l;
+                alphaSum += a;
+                hadTransparency |= row[(x * 4) + 3] != 255;
+            }
+        });
+        if (rows != SKCodecResult.Success)
+        {
+            if ((long)w * h <= FallbackPixels && rows is SKCodecResult.Unimplemented or SKCodecResult.InvalidParameters or SKCodecResult.ErrorInInput)
+            {
+                using var again = SKCodec.Create(data) ?? throw new DataFormatException($"{name}: cannot decode the {codec.EncodedFormat} picture", name);
+                return DecodeWhole(name, again, w, h, background);
+            }
+
+            throw new DataFormatException(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: cannot decode the {w} × {h} {codec.EncodedFormat} picture in strips ({rows}: truncated or damaged, or interlaced); a picture over {FallbackPixels:N0} pixels must be read in strips; save it smaller or not interlaced"), name);
+        }
+
+        var fill = BackgroundLevel(background, hadTransparency, weighted, alphaSum, (long)w * h);
+        var grey = new float[rw * rh];
+        for (var cy = 0; cy < rh; cy++)
+        {
+            for (var cx = 0; cx < rw; cx++)
+            {
+                double n = (Math.Min(w, (cx + 1) * k) - (cx * k)) * (Math.Min(h, (cy + 1) * k) - (cy * k));
+                var i = (cy * rw) + cx;
+                grey[i] = (float)((premultiplied[i] / n) + ((1 - (alpha[i] / n)) * fill));
+            }
+        }
+
+        return (grey, rw, rh, hadTransparency);
+    }
+
+    /// <summary>Rows per strip of <see cref="ForEachRow"/>.</summary>
+    private const int StripRows = 256;
+
+    /// <summary>
+    /// Calls <paramref name="row"/> with each row of the picture, top to bottom, as RGBA 8-bit unpremultiplied, holding at
+    /// most <see cref="StripRows"/> rows in memory.
+    /// </summary>
+    /// <returns>Success, or the first failure of the codec.</returns>
+    private static unsafe SKCodecResult ForEachRow(SKCodec codec, int w, int h, Action<ReadOnlySpan<byte>, int> row)
+    {
+        var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var rowBytes = w * 4;
+        var strip = new byte[rowBytes * Math.Min(StripRows, h)];
+        fixed (byte* p = strip)
+        {
+            // Strips through the incremental decoder with a subset of full rows (PNG).
+            var first = codec.StartIncrementalDecode(info, (IntPtr)p, rowBytes, new SKCodecOptions(new SKRectI(0, 0, w, Math.Min(StripRows, h))));
+            if (first == SKCodecResult.Success)
+            {
+                for (var top = 0; top < h; top += StripRows)
+                {
+                    var count = Math.Min(StripRows, h - top);
+                    var start = top == 0 ? first : codec.StartIncrementalDecode(info, (IntPtr)p, rowBytes, new SKCodecOptions(new SKRectI(0, top, w, top + count)));
+                    var result = start == SKCodecResult.Success ? codec.IncrementalDecode() : start;
+                    if (result != SKCodecResult.Success)
+                    {
+                        return result;
+                    }
+
+                    for (var y = 0; y < count; y++)
+                    {
+                        row(strip.AsSpan(y * rowBytes, rowBytes), top + y);
+                    }
+                }
+
+                return SKCodecResult.Success;
+            }
+
+            // Otherwise the scanline decoder, top-down only.
+            var scan = codec.StartScanlineDecode(info);
+            if (scan != SKCodecResult.Success || codec.ScanlineOrder != SKCodecScanlineOrder.TopDown)
+            {
+                return scan == SKCodecResult.Success ? SKCodecResult.Unimplemented : scan;
+            }
+
+            for (var y = 0; y < h; y++)
+            {
+                if (codec.GetScanlines((IntPtr)p, 1, rowBytes) != 1)
+                {
+                    return SKCodecResult.IncompleteInput;
+                }
+
+                row(strip.AsSpan(0, rowBytes), y);
+            }
+
+            return SKCodecResult.Success;
+        }
+    }
+
+    /// <summary>The grey level (0 or 255) transparent pixels are composited onto; see the class remarks.</summary>
+    /// <param name="background">The user's choice.</param>
+    /// <param name="hadTransparency">Whether any pixel was not opaque.</param>
+    /// <param name="weighted">Σ alpha × luma over the picture.</param>
+    /// <param name="alphaSum">Σ alpha over the picture.</param>
+    /// <param name="pixels">Pixels in the picture.</param>
+    internal static float BackgroundLevel(BackgroundMode background, bool hadTransparency, double weighted, double alphaSum, long pixels) => background switch
+    {
+        BackgroundMode.White => 255f,
+        BackgroundMode.Black => 0f,
+        _ when !hadTransparency => 0f,
+        _ => alphaSum > 0 && weighted / alphaSum < BorderThreshold && alphaSum / pixels <= InkCoverage ? 255f : 0f,
+    };
 
     /// <summary>
     /// Grey levels (0–255, float) of RGBA pixels, transparent pixels composited as the class remarks say.
     /// </summary>
-    internal static float[] ToGrey(ReadOnlySpan<byte> rgba, int w, int h, int rowBytes, out bool hadTransparency)
+    internal static float[] ToGrey(ReadOnlySpan<byte> rgba, int w, int h, int rowBytes, out bool hadTransparency, BackgroundMode mode = BackgroundMode.Auto)
     {
         var luma = new float[w * h];
         var alpha = new float[w * h];
@@ -145,7 +341,7 @@ public static class ImageInput
             return luma;
         }
 
-        var background = alphaSum > 0 && weighted / alphaSum < BorderThreshold ? 255f : 0f;
+        var background = BackgroundLevel(mode, hadTransparency, weighted, alphaSum, (long)w * h);
         for (var i = 0; i < luma.Length; i++)
         {
             luma[i] = (alpha[i] * luma[i]) + ((1 - alpha[i]) * background);

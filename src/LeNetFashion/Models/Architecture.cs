@@ -32,6 +32,42 @@ public sealed record Architecture(string Name, string Description, int MinSide, 
         return Factory(spec);
     }
 
+    /// <summary>
+    /// The state dict's keys and shapes for <paramref name="spec"/>, in the module's order, found without allocating the
+    /// weights: the module is built on LibTorch's <c>meta</c> device, whose tensors hold shapes only (an input shape of
+    /// 4096 × 4096 would otherwise allocate gigabytes before a file could be refused), and no generator is drawn from.
+    /// </summary>
+    /// <param name="spec">The input and class specification.</param>
+    /// <returns>Key → shape, in state-dict order.</returns>
+    /// <exception cref="ArgumentException">The input is smaller than <see cref="MinSide"/>.</exception>
+    public IReadOnlyList<KeyValuePair<string, long[]>> StateDictShapes(ModelSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        lock (MetaLock)
+        {
+            set_default_device(META);
+            try
+            {
+                using var model = Create(spec);
+                return [.. model.state_dict().Select(kv => KeyValuePair.Create(kv.Key, kv.Value.shape))];
+            }
+            finally
+            {
+                set_default_device(CPU);
+            }
+        }
+    }
+
+    /// <summary>Number of values in the state dict for <paramref name="spec"/> (parameters and buffers), without allocating them.</summary>
+    /// <param name="spec">The input and class specification.</param>
+    /// <returns>The count; saturates at <see cref="long.MaxValue"/>.</returns>
+    public long StateDictElements(ModelSpec spec) =>
+        StateDictShapes(spec).Aggregate(0L, (sum, kv) => SaturatingAdd(sum, kv.Value.Aggregate(1L, (a, d) => d == 0 || a <= long.MaxValue / d ? a * d : long.MaxValue)));
+
+    private static long SaturatingAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+
+    private static readonly object MetaLock = new();
+
     /// <summary>Creates a freshly initialised model for Fashion-MNIST (<see cref="ModelSpec.FashionMnist"/>).</summary>
     public nn.Module<Tensor, Tensor> Create() => Create(ModelSpec.FashionMnist);
 

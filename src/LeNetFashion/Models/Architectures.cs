@@ -37,9 +37,9 @@ public static class Architectures
     }
 
     /// <summary>The architecture called <paramref name="name"/>.</summary>
-    /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
+    /// <exception cref="UsageException">Unknown name; the message lists the known ones.</exception>
     public static Architecture Get(string name) =>
         TryGet(name, out var a)
             ? a
-            : throw new ArgumentException($"unknown architecture '{name}'; expected one of: {string.Join(", ", Names)}");
+            : throw new UsageException($"unknown architecture '{name}'; expected one of: {string.Join(", ", Names)}");
 }

@@ -22,7 +22,7 @@ public sealed record Preprocessing(double? Mean = null, double? Std = null)
     /// (what <c>--normalize</c> computes over the training part of the split), from an exact histogram of the bytes.
     /// </summary>
     /// <param name="pixels">Pixels 0–255 of the training images only.</param>
-    /// <exception cref="ArgumentException">No pixels, or all pixels equal (standard deviation 0).</exception>
+    /// <exception cref="UsageException">No pixels, or all pixels equal (standard deviation 0).</exception>
     public static Preprocessing Standardize(ReadOnlySpan<byte> pixels)
     {
         var histogram = new long[256];
@@ -43,7 +43,7 @@ public sealed record Preprocessing(double? Mean = null, double? Std = null)
         var std = Math.Sqrt(Math.Max(0, (sumSquares / n) - (mean * mean)));
         if (pixels.Length == 0 || !(std > 0))
         {
-            throw new ArgumentException("--normalize: the training images have no spread (all pixels equal), so they cannot be standardised");
+            throw new UsageException("--normalize: the training images have no spread (all pixels equal), so they cannot be standardised");
         }
 
         return new Preprocessing(mean, std);

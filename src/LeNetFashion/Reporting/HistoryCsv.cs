@@ -8,7 +8,7 @@ namespace LeNetFashion.Reporting;
 /// Reads and writes <c>history.csv</c>: one row per epoch with the columns
 /// <c>epoch,train_loss,train_acc,val_loss,val_acc,seconds,learning_rate</c> (the names of the PyTorch tutorial's
 /// history dictionary). Numbers use the invariant culture ('.' decimals) whatever the current culture, and doubles are
-/// written as the shortest text that round-trips, so <see cref="Read"/> gives back bitwise the same values.
+/// written as the shortest text that round-trips, as plain decimals (never 1E-06; see <see cref="IO.Numbers.Plain"/>), so <see cref="Read"/> gives back bitwise the same values.
 /// Lines end with LF, the file is UTF-8 without a byte order mark.
 /// </summary>
 public static class HistoryCsv
@@ -111,7 +111,7 @@ public static class HistoryCsv
     }
 
     private static void WriteDouble(CsvWriter csv, double value) =>
-        csv.WriteField(value, "R", CultureInfo.InvariantCulture);
+        csv.WriteField(IO.Numbers.Plain(value));
 
     private static int ParseInt(CsvReader csv, string path, int index)
     {

@@ -19,7 +19,7 @@ public sealed class Checkpoint(string runDir)
     private string Dir => Path.Combine(runDir, RunFiles.CheckpointDir);
 
     /// <summary>Reads <c>state.json</c> of a run folder.</summary>
-    /// <exception cref="ArgumentException">No such folder or no checkpoint in it; one-line message.</exception>
+    /// <exception cref="UsageException">No such folder or no checkpoint in it; one-line message.</exception>
     /// <exception cref="IOException">The state file cannot be read; one-line message.</exception>
     /// <exception cref="ModelFileException">The state file is empty, not valid JSON or of another format; one-line message.</exception>
     public static CheckpointState ReadState(string runDir)
@@ -32,13 +32,13 @@ public sealed class Checkpoint(string runDir)
 
         if (!Directory.Exists(runDir))
         {
-            throw new ArgumentException($"--resume {runDir}: folder not found; expected the folder of an interrupted train run");
+            throw new UsageException($"--resume {runDir}: folder not found; expected the folder of an interrupted train run");
         }
 
         var path = Path.Combine(dir, StateFile);
         if (!File.Exists(path))
         {
-            throw new ArgumentException($"--resume {runDir}: no checkpoint found ({path} is missing); expected the folder of an interrupted train run");
+            throw new UsageException($"--resume {runDir}: no checkpoint found ({path} is missing); expected the folder of an interrupted train run");
         }
 
         var text = File.ReadAllText(path);

@@ -23,7 +23,7 @@ public static class EvalRun
     /// <summary>Runs the evaluation.</summary>
     /// <exception cref="ModelFileException">Model missing, damaged or of another architecture.</exception>
     /// <exception cref="DataFormatException">Data missing or damaged.</exception>
-    /// <exception cref="ArgumentException">Invalid option values.</exception>
+    /// <exception cref="UsageException">Invalid option values.</exception>
     /// <exception cref="IOException">The output folder cannot be used.</exception>
     public static EvalRunResult Execute(EvalRequest request)
     {
@@ -43,7 +43,7 @@ public static class EvalRun
         if (isVal)
         {
             var options = metadata.Options
-                ?? throw new ArgumentException($"--split val: {request.Model} has no training options (it was not trained by this tool), so its validation batches are unknown; use --split test");
+                ?? throw new UsageException($"--split val: {request.Model} has no training options (it was not trained by this tool), so its validation batches are unknown; use --split test");
             set = TrainingData.LoadPart(dataset, dataDir, testDir, DatasetPart.Train, options.Limit);
             BatchSplit split;
             try
@@ -52,7 +52,7 @@ public static class EvalRun
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException(
+                throw new UsageException(
                     string.Create(CultureInfo.InvariantCulture, $"--split val: the model's own split (batch size {options.BatchSize}, train rate {options.TrainRate}) does not fit the {set.Count:N0} training images in {dataDir}: {e.Message}"), e);
             }
 

@@ -145,6 +145,17 @@ public static class ModelStore
         nn.Module<Tensor, Tensor> model;
         try
         {
+            // The metadata's shapes decide how much a fresh module allocates; a file cannot hold fewer bytes than its
+            // float32 weights, so a shape that asks for far more (over 16 MiB beyond the file) is refused before anything
+            // of that size is allocated. Smaller shortfalls (a truncated file) are reported by the load itself.
+            var elements = architecture.StateDictElements(spec);
+            var fileBytes = new FileInfo(path).Length;
+            if (elements > (fileBytes + (16L << 20)) / 4)
+            {
+                throw new ModelFileException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{path}: '{architecture.Name}' for input shape [{string.Join(", ", spec.InputShape)}] and {spec.ClassCount:N0} classes has {elements:N0} weights, far more than the {fileBytes:N0}-byte file can hold; the stored shape does not belong to these weights"));
+            }
+
             model = architecture.Create(spec);
         }
         catch (ArgumentException e)

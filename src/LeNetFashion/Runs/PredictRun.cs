@@ -26,6 +26,9 @@ public sealed record PredictRequest
     /// <summary>Whether pictures are inverted: by their border (auto), always or never.</summary>
     public InvertMode Invert { get; init; } = InvertMode.Auto;
 
+    /// <summary>What transparent pixels are composited onto (see <see cref="ImageInput"/>).</summary>
+    public BackgroundMode Background { get; init; } = BackgroundMode.Auto;
+
     /// <summary>Most probable classes kept per input, at least 1 (at most the class count).</summary>
     public int Top { get; init; } = 3;
 
@@ -58,7 +61,7 @@ public static class PredictRun
     /// <summary>Classifies every input of <paramref name="request"/>.</summary>
     /// <returns>The predictions and the inputs that failed.</returns>
     /// <exception cref="ModelFileException">The model cannot be loaded.</exception>
-    /// <exception cref="ArgumentException">The model takes more than one channel.</exception>
+    /// <exception cref="UsageException">The model takes more than one channel.</exception>
     public static PredictRunResult Execute(PredictRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -67,7 +70,7 @@ public static class PredictRun
         var spec = classifier.Spec;
         if (spec.Channels != 1)
         {
-            throw new ArgumentException($"predict: the model's architecture '{classifier.Architecture.Name}' takes {spec.Channels} channels; only 1-channel (grey) models are supported");
+            throw new UsageException($"predict: the model's architecture '{classifier.Architecture.Name}' takes {spec.Channels} channels; only 1-channel (grey) models are supported");
         }
 
         var inputs = new List<(string Name, int? Index, PreparedImage Image)>();
@@ -76,7 +79,7 @@ public static class PredictRun
         {
             try
             {
-                inputs.Add((file, null, ImageInput.Load(file, spec.Height, spec.Width, request.Invert)));
+                inputs.Add((file, null, ImageInput.Load(file, spec.Height, spec.Width, request.Invert, request.Background)));
             }
             catch (DataFormatException e)
             {

@@ -97,14 +97,14 @@ public sealed record RunConfig
     /// Checks every value and every combination; each message is one line naming the setting as the command line does
     /// (<c>--lr</c>) and, where it differs, as a configuration file does (<c>learning_rate</c>).
     /// </summary>
-    /// <exception cref="ArgumentException">The first invalid value or combination.</exception>
+    /// <exception cref="UsageException">The first invalid value or combination.</exception>
     public void Validate()
     {
         static void Check(bool ok, string message)
         {
             if (!ok)
             {
-                throw new ArgumentException(message);
+                throw new UsageException(message);
             }
         }
 
@@ -141,7 +141,7 @@ public sealed record RunConfig
     /// </summary>
     /// <param name="path">The file.</param>
     /// <returns>The configuration, not yet validated (command-line options may still override it).</returns>
-    /// <exception cref="ArgumentException">Missing or unreadable file, invalid JSON, an unknown key or a value of the wrong type; one line naming the file.</exception>
+    /// <exception cref="UsageException">Missing or unreadable file, invalid JSON, an unknown key or a value of the wrong type; one line naming the file.</exception>
     public static RunConfig Read(string path)
     {
         string text;
@@ -150,19 +150,19 @@ public sealed record RunConfig
             var info = new FileInfo(path);
             if (Directory.Exists(path) || !info.Exists)
             {
-                throw new ArgumentException($"--config {path}: {(Directory.Exists(path) ? "is a folder" : "file not found")}; expected a JSON file with the options of model.json");
+                throw new UsageException($"--config {path}: {(Directory.Exists(path) ? "is a folder" : "file not found")}; expected a JSON file with the options of model.json");
             }
 
             if (info.Length > MaxConfigBytes)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--config {path}: {info.Length:N0} bytes; a configuration is at most {MaxConfigBytes:N0} bytes"));
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--config {path}: {info.Length:N0} bytes; a configuration is at most {MaxConfigBytes:N0} bytes"));
             }
 
             text = File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ArgumentException($"--config {path}: cannot read the file ({e.Message})", e);
+            throw new UsageException($"--config {path}: cannot read the file ({e.Message})", e);
         }
 
         try
@@ -171,17 +171,17 @@ public sealed record RunConfig
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new ArgumentException($"--config {path}: expected a JSON object with the options of model.json, found {root.ValueKind.ToString().ToLowerInvariant()}");
+                throw new UsageException($"--config {path}: expected a JSON object with the options of model.json, found {root.ValueKind.ToString().ToLowerInvariant()}");
             }
 
             var options = root.TryGetProperty("options", out var o) && o.ValueKind == JsonValueKind.Object ? o : root;
             return options.Deserialize<RunConfig>(ConfigJson)
-                ?? throw new ArgumentException($"--config {path}: the options are null; expected a JSON object");
+                ?? throw new UsageException($"--config {path}: the options are null; expected a JSON object");
         }
         catch (JsonException e)
         {
             var what = Plain(e.Message.Split([" Path:", " LineNumber:"], StringSplitOptions.None)[0].TrimEnd('.', ' '));
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--config {path}: line {(e.LineNumber ?? 0) + 1}{(e.Path is { Length: > 1 } p ? $", {p}" : "")}: {what}"), e);
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--config {path}: line {(e.LineNumber ?? 0) + 1}{(e.Path is { Length: > 1 } p ? $", {p}" : "")}: {what}"), e);
         }
     }
 

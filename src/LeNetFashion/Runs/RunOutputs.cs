@@ -54,7 +54,7 @@ public static class RunOutputs
         reporter.Info(string.Create(CultureInfo.InvariantCulture,
             $"Split: {split.SampleCount:N0} training images in {split.BatchCount:N0} batches of {split.BatchSize:N0}: {split.TrainBatches:N0} batch{(split.TrainBatches == 1 ? "" : "es")} ({split.TrainSamples:N0} images) train, {split.ValidationBatches:N0} batch{(split.ValidationBatches == 1 ? "" : "es")} ({split.ValidationSamples:N0} images) validate"));
         reporter.Info(string.Create(CultureInfo.InvariantCulture,
-            $"Model: {config.Architecture}, {session.ParameterCount:N0} parameters; {Optimizers.DisplayName(config.Optimizer)}, learning rate {config.LearningRate}{ScheduleText(config.LrSchedule)}, {config.Epochs:N0} epoch{(config.Epochs == 1 ? "" : "s")}{TrainingExtras(config)}"));
+            $"Model: {config.Architecture}, {session.ParameterCount:N0} parameters; {Optimizers.DisplayName(config.Optimizer)}, learning rate {IO.Numbers.Plain(config.LearningRate)}{ScheduleText(config.LrSchedule)}, {config.Epochs:N0} epoch{(config.Epochs == 1 ? "" : "s")}{TrainingExtras(config)}"));
         reporter.Info($"Output: {outputDir}");
     }
 

@@ -35,8 +35,15 @@ public static class SafetensorsFile
     /// <summary>Key of the metadata object in the header (fixed by the format).</summary>
     public const string MetadataKey = "__metadata__";
 
-    /// <summary>Largest header accepted, in bytes (the reference implementation's limit is 100 MB).</summary>
-    public const long MaxHeaderBytes = 100_000_000;
+    /// <summary>
+    /// Largest header accepted, in bytes: 4 MB. The reference implementation allows 100 MB, but a header that size (many
+    /// small tensors) took 3.5 GB to parse; a model of this tool's architectures has about 20 tensors and a header of
+    /// 1–2 KB, and 4 MB leaves room for tens of thousands of class names.
+    /// </summary>
+    public const long MaxHeaderBytes = 4_000_000;
+
+    /// <summary>Most tensors accepted in one file (this tool's architectures have at most about 20).</summary>
+    public const int MaxTensors = 10_000;
 
     /// <summary>Whether <paramref name="path"/> names a safetensors file (by its extension, case-insensitive).</summary>
     public static bool IsSafetensors(string path) => path.EndsWith(Extension, StringComparison.OrdinalIgnoreCase);
@@ -81,9 +88,14 @@ public static class SafetensorsFile
             }
 
             var length = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
-            if (length > (ulong)Math.Min(MaxHeaderBytes, file.Length - 8))
+            if (length > (ulong)(file.Length - 8))
             {
                 throw Bad(path, string.Create(CultureInfo.InvariantCulture, $"header length {length} does not fit the {file.Length:N0}-byte file"));
+            }
+
+            if (length > MaxHeaderBytes)
+            {
+                throw Bad(path, string.Create(CultureInfo.InvariantCulture, $"a header of {length:N0} bytes; at most {MaxHeaderBytes:N0} are read (a model of this tool has a header of a few KB)"));
             }
 
             var json = new byte[length];
@@ -92,6 +104,11 @@ public static class SafetensorsFile
             var dataLength = file.Length - 8 - (long)length;
             var tensors = new Dictionary<string, (string, long[], long[])>(StringComparer.Ordinal);
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (root.Count > MaxTensors + 1)
+            {
+                throw Bad(path, string.Create(CultureInfo.InvariantCulture, $"the header lists {root.Count:N0} entries; at most {MaxTensors:N0} tensors are read"));
+            }
+
             foreach (var (key, value) in root)
             {
                 if (key == MetadataKey)
@@ -187,7 +204,7 @@ public static class SafetensorsFile
         }
         else
         {
-            var matching = Architectures.All.Where(a => Matches(a, tensors, SpecFor(a, tensors, meta))).ToList();
+            var matching = Architectures.All.Where(a => MatchesWithoutMetadata(a, tensors, meta)).ToList();
             if (matching.Count != 1)
             {
                 throw new ModelFileException(
@@ -218,6 +235,30 @@ public static class SafetensorsFile
             throw Bad(path, $"metadata: {e.Message}", e);
         }
 
+        // The header's shapes are compared with the architecture's before PyBridge reads any tensor, so a file whose
+        // header claims a tensor of gigabytes is refused by its header alone.
+        IReadOnlyDictionary<string, long[]> expected;
+        try
+        {
+            expected = StateDictShapes(architecture, spec);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelFileException($"{path}: {e.Message}", e);
+        }
+
+        if (expected.FirstOrDefault(kv => !tensors.TryGetValue(kv.Key, out var t) || !t.Shape.SequenceEqual(kv.Value)) is { Key: not null } missing)
+        {
+            throw new ModelFileException(tensors.TryGetValue(missing.Key, out var found)
+                ? $"{path}: tensor '{missing.Key}' is [{string.Join(", ", found.Shape)}]; '{architecture.Name}' for input [{string.Join(", ", spec.InputShape)}] and {spec.ClassCount} classes needs [{string.Join(", ", missing.Value)}]"
+                : $"{path}: tensor '{missing.Key}' of the '{architecture.Name}' state dict is missing; expected the keys {string.Join(", ", expected.Keys)}");
+        }
+
+        if (tensors.Keys.FirstOrDefault(k => !expected.ContainsKey(k)) is { } extra)
+        {
+            throw new ModelFileException($"{path}: tensor '{extra}' is not in the '{architecture.Name}' state dict; expected the keys {string.Join(", ", expected.Keys)}");
+        }
+
         var classifier = ModelStore.Build(path, architecture, spec, preprocessing, m => m.load_safetensors(path, strict: true), e =>
             $"{path}: its tensors do not fit the '{architecture.Name}' state dict ({IO.Messages.FirstLine(e.Message)}); expected the keys {string.Join(", ", StateDictShapes(architecture, spec).Keys)}");
         var metadata = new ModelMetadata
@@ -233,8 +274,13 @@ public static class SafetensorsFile
     /// <summary>State-dict key → shape of a fresh instance of <paramref name="architecture"/> built for <paramref name="spec"/> (Fashion-MNIST's when null).</summary>
     public static IReadOnlyDictionary<string, long[]> StateDictShapes(Architecture architecture, ModelSpec? spec = null)
     {
-        using var model = architecture.Create(spec ?? ModelSpec.FashionMnist);
-        return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape, StringComparer.Ordinal);
+        var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        foreach (var (key, shape) in architecture.StateDictShapes(spec ?? ModelSpec.FashionMnist))
+        {
+            shapes[key] = shape;
+        }
+
+        return shapes;
     }
 
     /// <summary>
@@ -259,6 +305,19 @@ public static class SafetensorsFile
 
     // Compact, and without escaping quotes and non-ASCII letters as \uXXXX: the header stays readable (it is not HTML).
     private static readonly JsonSerializerOptions CompactJson = new(ModelStore.JsonOptions) { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Whether a file without architecture metadata holds <paramref name="a"/>'s state dict; false when its other metadata or shapes fit no model of it.</summary>
+    private static bool MatchesWithoutMetadata(Architecture a, IReadOnlyDictionary<string, (string Dtype, long[] Shape, long[] Offsets)> tensors, IReadOnlyDictionary<string, string> meta)
+    {
+        try
+        {
+            return Matches(a, tensors, SpecFor(a, tensors, meta));
+        }
+        catch (Exception e) when (e is ArgumentException or JsonException)
+        {
+            return false;
+        }
+    }
 
     private static bool Matches(Architecture a, IReadOnlyDictionary<string, (string Dtype, long[] Shape, long[] Offsets)> tensors, ModelSpec spec)
     {

@@ -18,7 +18,7 @@ public static class SummarizeRun
     /// <summary>Builds or loads the model and summarizes it for its own input shape (or the one asked for).</summary>
     /// <returns>The layer table.</returns>
     /// <exception cref="ModelFileException">The model cannot be loaded.</exception>
-    /// <exception cref="ArgumentException">Unknown architecture, or an input size the network cannot take.</exception>
+    /// <exception cref="UsageException">Unknown architecture, or an input size the network cannot take.</exception>
     public static ModelSummary Execute(SummarizeRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -42,7 +42,7 @@ public static class SummarizeRun
             var size = request.InputSize?.ToArray() ?? spec.InputShape;
             if (size.Length != 3 || size[0] > ModelSpec.MaxChannels || size[1] > MaxSummarySide || size[2] > MaxSummarySide)
             {
-                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                throw new UsageException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"--input-size {string.Join(',', size)}: at most {ModelSpec.MaxChannels} channels and {MaxSummarySide} × {MaxSummarySide} pixels (the forward pass of a larger input takes gigabytes); {architecture.Name} expects {string.Join(',', spec.InputShape)}"));
             }
 
@@ -52,7 +52,7 @@ public static class SummarizeRun
             }
             catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or ArgumentException)
             {
-                throw new ArgumentException(
+                throw new UsageException(
                     $"--input-size {string.Join(',', size)}: the {architecture.Name} architecture cannot take this input ({IO.Messages.FirstLine(e.Message)}); it expects {string.Join(',', spec.InputShape)}", e);
             }
         }

@@ -23,7 +23,7 @@ public static class TrainRun
     /// configuration from its checkpoint (only the epochs and the data folders may change); otherwise the request's,
     /// with the seed drawn when not given, the device chosen and the thread count fixed; then validated.
     /// </summary>
-    /// <exception cref="ArgumentException">Invalid option values, an unknown architecture, no CUDA for <c>--device cuda</c>,
+    /// <exception cref="UsageException">Invalid option values, an unknown architecture, no CUDA for <c>--device cuda</c>,
     /// fewer epochs than a resumed run has completed, or no checkpoint to resume.</exception>
     /// <exception cref="IOException">An unreadable checkpoint.</exception>
     /// <exception cref="DataFormatException">No data folder with the training and test data.</exception>
@@ -37,7 +37,7 @@ public static class TrainRun
             resumed = Checkpoint.ReadState(resumeDir);
             if (request.ResumeEpochs is { } epochs && epochs <= resumed.EpochsCompleted)
             {
-                throw new ArgumentException(
+                throw new UsageException(
                     $"--epochs {epochs}: the run in {resumeDir} has already completed {resumed.EpochsCompleted} epoch(s); give more epochs to continue it");
             }
 
@@ -75,7 +75,7 @@ public static class TrainRun
     /// <param name="callbacks">More callbacks of the caller (logs, metrics), called after the checkpoint and before the reporter.</param>
     /// <returns>The run folder, configuration, history, best epoch and test results.</returns>
     /// <exception cref="DataFormatException">Data missing or damaged.</exception>
-    /// <exception cref="ArgumentException">Invalid option values (one-line message naming the option).</exception>
+    /// <exception cref="UsageException">Invalid option values (one-line message naming the option).</exception>
     /// <exception cref="IOException">The run folder cannot be written.</exception>
     public static TrainRunResult Execute(TrainRequest request, RunReporter reporter, CancellationToken cancellationToken = default, IEnumerable<TrainerCallback>? callbacks = null)
     {

@@ -30,7 +30,7 @@ public sealed record TrainingData(DatasetInfo Dataset, string DataDir, string? T
     /// <param name="testDir"><c>--test-dir</c>, or null.</param>
     /// <returns>The data set, with a folder data set's class names, and its folder (full path).</returns>
     /// <exception cref="DataFormatException">No folder holds the data, or a folder data set without test pictures or classes.</exception>
-    /// <exception cref="ArgumentException">Unknown data set name, or <c>--test-dir</c> with an IDX data set.</exception>
+    /// <exception cref="UsageException">Unknown data set name, or <c>--test-dir</c> with an IDX data set.</exception>
     public static (DatasetInfo Dataset, string DataDir) Resolve(string datasetName, string? dataDir, string? testDir)
     {
         if (datasetName == FolderDataset.Name || IsPictureFolder(dataDir))
@@ -49,7 +49,7 @@ public sealed record TrainingData(DatasetInfo Dataset, string DataDir, string? T
 
         if (testDir is not null)
         {
-            throw new ArgumentException($"--test-dir {testDir}: only a folder data set (pictures in one sub-folder per class) takes a separate test folder; the {datasetName} test files are read from the data folder");
+            throw new UsageException($"--test-dir {testDir}: only a folder data set (pictures in one sub-folder per class) takes a separate test folder; the {datasetName} test files are read from the data folder");
         }
 
         var dataset = Datasets.Get(datasetName);

@@ -124,7 +124,7 @@ public sealed class TrainingSession : IDisposable
         var architecture = Architectures.Get(config.Architecture);
         if (data.Train.Height < architecture.MinSide || data.Train.Width < architecture.MinSide)
         {
-            throw new ArgumentException($"--arch {architecture.Name}: needs pictures of at least {architecture.MinSide} × {architecture.MinSide} pixels; the data are {data.Train.Height} × {data.Train.Width}");
+            throw new UsageException($"--arch {architecture.Name}: needs pictures of at least {architecture.MinSide} × {architecture.MinSide} pixels; the data are {data.Train.Height} × {data.Train.Width}");
         }
 
         CheckBatchSize(config.BatchSize, data.Train.Count, config.Limit);
@@ -136,7 +136,7 @@ public sealed class TrainingSession : IDisposable
             : init?.Preprocessing ?? Preprocessing.ToTensor;
         if (init is not null && !init.Spec.SameAs(data.Spec))
         {
-            throw new ArgumentException($"--init {config.Init}: a model for {init.Spec}, but the data are {data.Spec}; start from a model trained on the same classes and picture size");
+            throw new UsageException($"--init {config.Init}: a model for {init.Spec}, but the data are {data.Spec}; start from a model trained on the same classes and picture size");
         }
 
         return (split, preprocessing);
@@ -163,7 +163,7 @@ public sealed class TrainingSession : IDisposable
     {
         if (batchSize >= imageCount)
         {
-            throw new ArgumentException(string.Create(
+            throw new UsageException(string.Create(
                 System.Globalization.CultureInfo.InvariantCulture,
                 $"--batch-size {batchSize}: {(batchSize > imageCount ? "larger than" : "as large as")} the {imageCount:N0} training images{(limit is null ? "" : $" (--limit {limit})")}, so they make a single batch and none is left to validate; use a smaller batch size"));
         }

@@ -56,19 +56,19 @@ public static class Kernels
     }
 
     /// <summary>Refuses an unknown <see cref="EnvironmentVariable"/> value; every verb calls this before it starts.</summary>
-    /// <exception cref="ArgumentException">The variable holds neither <c>managed</c> nor <c>libtorch</c> (one line naming it).</exception>
+    /// <exception cref="UsageException">The variable holds neither <c>managed</c> nor <c>libtorch</c> (one line naming it).</exception>
     public static void ThrowIfMisconfigured()
     {
         if (EnvironmentError is { } message)
         {
-            throw new ArgumentException(message);
+            throw new UsageException(message);
         }
     }
 
     /// <summary>Chooses the kernels for the rest of the process.</summary>
     /// <param name="mode"><c>managed</c>, <c>libtorch</c>, <c>maxpool</c> or <c>adam</c> (case-insensitive).</param>
     /// <param name="source">How the mode was given, for the message (<c>--kernels x</c>).</param>
-    /// <exception cref="ArgumentException">Any other value.</exception>
+    /// <exception cref="UsageException">Any other value.</exception>
     public static void Set(string mode, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(mode);
@@ -78,7 +78,7 @@ public static class Kernels
             "libtorch" => (false, false),
             "maxpool" => (true, false),
             "adam" => (false, true),
-            _ => throw new ArgumentException($"{source ?? mode}: expected managed or libtorch"),
+            _ => throw new UsageException($"{source ?? mode}: expected managed or libtorch"),
         };
     }
 }

@@ -107,13 +107,13 @@ public static class TorchRuntime
 
     /// <summary>Chooses the device: <c>auto</c> = CUDA when available, else CPU.</summary>
     /// <param name="device">The requested device.</param>
-    /// <exception cref="ArgumentException"><see cref="ComputeDevice.Cuda"/> without CUDA.</exception>
+    /// <exception cref="UsageException"><see cref="ComputeDevice.Cuda"/> without CUDA.</exception>
     public static Device SelectDevice(ComputeDevice device) => device switch
     {
         ComputeDevice.Auto => cuda.is_available() ? CUDA : CPU,
         ComputeDevice.Cpu => CPU,
         _ when cuda.is_available() => CUDA,
-        _ => throw new ArgumentException(
+        _ => throw new UsageException(
             "--device cuda: CUDA is not available (no NVIDIA GPU or driver, or this build uses the CPU backend: build with -p:TorchBackend=cuda); use --device cpu, or --device auto to fall back to the CPU"),
     };
 

@@ -28,9 +28,9 @@ public static class LrSchedules
     public static IReadOnlyList<string> Names { get; } = Factories.Keys.ToArray();
 
     /// <summary>Creates the schedule called <paramref name="name"/> for <paramref name="optimizer"/>, or null for <see cref="None"/>.</summary>
-    /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
+    /// <exception cref="UsageException">Unknown name; the message lists the known ones.</exception>
     public static lr_scheduler.LRScheduler? Create(string name, Optimizer optimizer, LrScheduleSettings settings) =>
         Factories.TryGetValue(name, out var create)
             ? create(optimizer, settings)
-            : throw new ArgumentException($"unknown learning-rate schedule '{name}'; expected one of: {string.Join(", ", Names)}");
+            : throw new UsageException($"unknown learning-rate schedule '{name}'; expected one of: {string.Join(", ", Names)}");
 }

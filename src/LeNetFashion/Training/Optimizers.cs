@@ -53,9 +53,9 @@ public static class Optimizers
     public static IReadOnlyList<string> Names { get; } = Factories.Keys.ToArray();
 
     /// <summary>Creates the optimizer called <paramref name="name"/> over <paramref name="parameters"/>.</summary>
-    /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
+    /// <exception cref="UsageException">Unknown name; the message lists the known ones.</exception>
     public static OptimizerHelper Create(string name, IEnumerable<Parameter> parameters, OptimizerSettings settings) =>
         Factories.TryGetValue(name, out var create)
             ? create(parameters, settings)
-            : throw new ArgumentException($"unknown optimizer '{name}'; expected one of: {string.Join(", ", Names)}");
+            : throw new UsageException($"unknown optimizer '{name}'; expected one of: {string.Join(", ", Names)}");
 }

@@ -38,7 +38,7 @@ public sealed class BatchSplitTests
     [Fact]
     public void A_train_rate_that_leaves_no_validation_batch_is_refused()
     {
-        var e = Assert.Throws<ArgumentException>(() => BatchSplit.Create(640, 64, 0.96));
+        var e = Assert.Throws<UsageException>(() => BatchSplit.Create(640, 64, 0.96));
         Assert.Equal(
             "--train-rate 0.96 leaves no validation batch: round(10 batches × 0.96) = 10 of 10; use a smaller train rate, more data or a smaller batch size",
             e.Message);
@@ -47,7 +47,7 @@ public sealed class BatchSplitTests
     [Fact]
     public void A_train_rate_that_leaves_no_training_batch_is_refused()
     {
-        var e = Assert.Throws<ArgumentException>(() => BatchSplit.Create(64, 64, 0.4));
+        var e = Assert.Throws<UsageException>(() => BatchSplit.Create(64, 64, 0.4));
         Assert.StartsWith("--train-rate 0.4 leaves no training batch", e.Message);
     }
 
@@ -58,7 +58,7 @@ public sealed class BatchSplitTests
     [InlineData(double.NaN)]
     public void A_train_rate_outside_0_1_is_refused(double rate)
     {
-        var e = Assert.Throws<ArgumentException>(() => BatchSplit.Create(100, 10, rate));
+        var e = Assert.Throws<UsageException>(() => BatchSplit.Create(100, 10, rate));
         Assert.Contains("expected a number strictly between 0 and 1", e.Message);
     }
 }

@@ -34,7 +34,7 @@ public sealed class DatasetsTests : TestBase
     [Fact]
     public void An_unknown_name_is_refused_with_the_known_names()
     {
-        var e = Assert.Throws<ArgumentException>(() => Datasets.Get("cifar10"));
+        var e = Assert.Throws<UsageException>(() => Datasets.Get("cifar10"));
         Assert.StartsWith("unknown data set 'cifar10'; expected fashion-mnist or mnist", e.Message);
     }
 

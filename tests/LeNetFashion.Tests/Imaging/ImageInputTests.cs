@@ -135,4 +135,62 @@ public sealed class ImageInputTests
 
         Assert.Equal("notes.txt: not a picture SkiaSharp can decode; expected a PNG, JPEG, BMP or WebP file", e.Message);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_picture_over_the_whole_decode_size_is_reduced_while_decoding_to_the_sample_of_a_small_copy(bool interlaced)
+    {
+        // 3000 × 2000 (6 megapixels, over FullDecodePixels): a dark block on white, against the same drawing at 300 × 200.
+        var large = Pictures.LargeGreyPng(3000, 2000, 255, new SKRectI(900, 500, 2100, 1500), 30, interlaced);
+        var small = Pictures.LargeGreyPng(300, 200, 255, new SKRectI(90, 50, 210, 150), 30);
+
+        var a = ImageInput.Decode("large.png", large, 28, 28, InvertMode.Auto);
+        var b = ImageInput.Decode("small.png", small, 28, 28, InvertMode.Auto);
+
+        Assert.Equal((3000, 2000), (a.SourceWidth, a.SourceHeight));
+        Assert.True(a.Inverted);
+        Assert.Equal(b.Inverted, a.Inverted);
+        // Two resampling chains (block means then Skia's filter, against Skia's filter alone) differ only at the block's edges.
+        var differences = a.Pixels.Zip(b.Pixels, (x, y) => Math.Abs(x - y)).ToArray();
+        Assert.True(differences.Max() <= 16 && differences.Average() < 2, $"largest difference {differences.Max()} grey levels, mean {differences.Average():F2}");
+        Assert.Equal(225, a.Pixels[(14 * 28) + 14]);
+    }
+
+    [Fact]
+    public void A_100_megapixel_png_is_prepared_with_a_few_megabytes_of_managed_memory()
+    {
+        var png = Pictures.LargeGreyPng(10_000, 10_000, 0, new SKRectI(2500, 2500, 7500, 7500), 200);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var image = ImageInput.Decode("huge.png", png, 28, 28, InvertMode.Auto);
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(200, image.Pixels[(14 * 28) + 14]);
+        Assert.Equal(0, image.Pixels[0]);
+        Assert.True(allocated < 32L << 20, $"{allocated:N0} bytes allocated (a whole decode takes over 1 GB)");
+    }
+
+    [Fact]
+    public void A_dark_garment_on_a_transparent_canvas_keeps_its_own_grey_on_black_unless_the_background_is_given()
+    {
+        // A dark grey garment covering 51 % of the canvas is an object, not ink: Fashion-MNIST shows dark garments dark on black.
+        var png = Pictures.Png(28, 28, new SKColor(0, 0, 0, 0), new SKRectI(4, 4, 24, 24), new SKColor(60, 60, 60));
+
+        var auto = ImageInput.Decode("garment.png", png, 28, 28, InvertMode.Auto);
+        var white = ImageInput.Decode("garment.png", png, 28, 28, InvertMode.Auto, BackgroundMode.White);
+
+        Assert.False(auto.Inverted);
+        Assert.Equal((0, 60), (auto.Pixels[0], auto.Pixels[(14 * 28) + 14]));
+        Assert.True(white.Inverted);
+        Assert.Equal((0, 195), (white.Pixels[0], white.Pixels[(14 * 28) + 14]));
+    }
+
+    [Fact]
+    public void A_picture_file_over_the_size_limit_or_a_device_is_refused_without_reading_it_to_the_end()
+    {
+        var e = Assert.Throws<DataFormatException>(() => ImageInput.Load("/dev/zero", 28, 28, InvertMode.Auto));
+
+        Assert.Equal(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/dev/zero: more than {ImageInput.MaxFileBytes:N0} bytes; expected a picture file (PNG, JPEG, BMP, GIF or WebP)"), e.Message);
+    }
 }

@@ -54,6 +54,56 @@ internal static class Pictures
         return png.ToArray();
     }
 
+    /// <summary>
+    /// A large 8-bit RGB PNG written row by row (never held whole): <paramref name="background"/> grey with the block
+    /// <paramref name="rect"/> in grey <paramref name="fill"/>; optionally Adam7-interlaced.
+    /// </summary>
+    public static byte[] LargeGreyPng(int w, int h, byte background, SKRectI rect, byte fill, bool interlaced = false)
+    {
+        using var z = new MemoryStream();
+        using (var zlib = new ZLibStream(z, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            // Adam7 passes (x0, y0, dx, dy); a plain picture is one pass of every pixel.
+            (int X0, int Y0, int Dx, int Dy)[] passes = interlaced
+                ? [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+                : [(0, 0, 1, 1)];
+            foreach (var (x0, y0, dx, dy) in passes)
+            {
+                var columns = x0 >= w ? 0 : ((w - x0 - 1) / dx) + 1;
+                if (columns == 0)
+                {
+                    continue;
+                }
+
+                var line = new byte[1 + (3 * columns)];
+                for (var y = y0; y < h; y += dy)
+                {
+                    for (var i = 0; i < columns; i++)
+                    {
+                        var x = x0 + (i * dx);
+                        var v = x >= rect.Left && x < rect.Right && y >= rect.Top && y < rect.Bottom ? fill : background;
+                        line[1 + (3 * i)] = line[2 + (3 * i)] = line[3 + (3 * i)] = v;
+                    }
+
+                    zlib.Write(line);
+                }
+            }
+        }
+
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, w);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), h);
+        ihdr[8] = 8;
+        ihdr[9] = 2;
+        ihdr[12] = (byte)(interlaced ? 1 : 0);
+        using var png = new MemoryStream();
+        png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 13, 10, 26, 10]);
+        Chunk(png, "IHDR", ihdr);
+        Chunk(png, "IDAT", z.ToArray());
+        Chunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
     /// <summary>CRC-32 (ISO-HDLC, reflected polynomial 0xEDB88320), as PNG chunks carry (PNG specification, annex D).</summary>
     private static uint Crc32(byte[] data)
     {

@@ -123,7 +123,7 @@ public sealed class ArchitectureRegistryTests : TestBase
     [Fact]
     public void An_unknown_name_is_refused_with_the_list_of_known_ones()
     {
-        var e = Assert.Throws<ArgumentException>(() => Architectures.Get("resnet"));
+        var e = Assert.Throws<UsageException>(() => Architectures.Get("resnet"));
         Assert.Equal($"unknown architecture 'resnet'; expected one of: {string.Join(", ", Architectures.Names)}", e.Message);
     }
 }

@@ -188,4 +188,19 @@ public sealed class BadModelReliabilityTests(TrainedModelFixture trained) : Test
 
         Cli.AssertError(Eval(model), ExitCodes.BadInput, $"{model}: architecture 'resnet18' is not one this tool knows (lenet, lenet5, bn-cnn)");
     }
+
+    [Fact]
+    public void A_stored_input_shape_that_would_allocate_gigabytes_is_refused_before_the_model_is_built()
+    {
+        var model = CopyModel();
+        var json = ModelStore.MetadataPath(model);
+        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(json))!.AsObject();
+        node["input_shape"] = new System.Text.Json.Nodes.JsonArray(1, 4096, 4096);
+        File.WriteAllText(json, node.ToJsonString());
+
+        var r = Eval(model);
+
+        Assert.Equal(ExitCodes.BadInput, r.Code);
+        Assert.Matches($"^error: {System.Text.RegularExpressions.Regex.Escape(model)}: 'lenet' for input shape \\[1, 4096, 4096\\] and 10 classes has 2,001,500,426 weights, far more than the [0-9,]+-byte file can hold; the stored shape does not belong to these weights$", Cli.OneLine(r.Error));
+    }
 }

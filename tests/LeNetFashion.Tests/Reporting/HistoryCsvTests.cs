@@ -45,7 +45,8 @@ public sealed class HistoryCsvTests : TestBase
 
         Assert.Equal("epoch,train_loss,train_acc,val_loss,val_acc,seconds,learning_rate", lines[0]);
         Assert.Equal(1 + s_history.Length, lines.Length);
-        Assert.Equal("0,0.30000000000000004,1E-17,3.141592653589793,0.6666666666666666,12.345678901234567,0.001", lines[1]);
+        Assert.Equal("0,0.30000000000000004,0.00000000000000001,3.141592653589793,0.6666666666666666,12.345678901234567,0.001", lines[1]);
+        Assert.DoesNotContain(lines, line => line.Contains('E', StringComparison.Ordinal));
     }
 
     [Fact]
@@ -66,7 +67,8 @@ public sealed class HistoryCsvTests : TestBase
         }
 
         var lines = File.ReadAllLines(path);
-        Assert.Equal("0,0.30000000000000004,1E-17,3.141592653589793,0.6666666666666666,12.345678901234567,0.001", lines[1]);
+        Assert.Equal("0,0.30000000000000004,0.00000000000000001,3.141592653589793,0.6666666666666666,12.345678901234567,0.001", lines[1]);
+        Assert.DoesNotContain(lines, line => line.Contains('E', StringComparison.Ordinal));
         Assert.Equal(HistoryCsv.Read(path), s_history);
     }
 

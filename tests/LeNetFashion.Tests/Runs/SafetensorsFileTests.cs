@@ -218,4 +218,46 @@ public sealed class SafetensorsFileTests : TestBase
 
         Assert.Equal($"{path}: not a valid safetensors file: header length 64 does not fit the 9-byte file", e.Message);
     }
+
+    [Fact]
+    public void A_stored_input_shape_that_would_allocate_gigabytes_is_refused_before_the_model_is_built()
+    {
+        using var c = Fresh(Architectures.LeNet);
+        var path = TempFile("big-shape.safetensors");
+        SafetensorsFile.Save(path, c);
+        EditHeader(path, h => h[SafetensorsFile.MetadataKey]!["input_shape"] = "[1,4096,4096]");
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var e = Assert.Throws<ModelFileException>(() => ModelStore.Load(path));
+
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16L << 20);
+        Assert.Equal($"{path}: tensor 'fc.0.weight' is [120, 256]; 'lenet' for input [1, 4096, 4096] and 10 classes needs [120, 16679056]", e.Message);
+    }
+
+    [Fact]
+    public void A_tensor_whose_stored_shape_is_not_the_architecture_s_is_refused_by_the_header_before_any_tensor_is_read()
+    {
+        using var c = Fresh(Architectures.LeNet);
+        var path = TempFile("wrong-shape.safetensors");
+        SafetensorsFile.Save(path, c);
+        // fc.4 is [10, 84] (3,360 bytes); a [84, 10] tensor spans the same bytes, so only the shapes tell them apart.
+        EditHeader(path, h => h["fc.4.weight"]!["shape"] = new JsonArray(84, 10));
+
+        var e = Assert.Throws<ModelFileException>(() => ModelStore.Load(path));
+
+        Assert.Equal($"{path}: tensor 'fc.4.weight' is [84, 10]; 'lenet' for input [1, 28, 28] and 10 classes needs [10, 84]", e.Message);
+    }
+
+    [Fact]
+    public void A_header_over_4_MB_is_refused_by_its_length_alone()
+    {
+        var path = TempFile("big-header.safetensors");
+        var bytes = new byte[8 + 5_000_000];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, 5_000_000);
+        File.WriteAllBytes(path, bytes);
+
+        var e = Assert.Throws<ModelFileException>(() => ModelStore.Load(path));
+
+        Assert.Equal($"{path}: not a valid safetensors file: a header of 5,000,000 bytes; at most 4,000,000 are read (a model of this tool has a header of a few KB)", e.Message);
+    }
 }

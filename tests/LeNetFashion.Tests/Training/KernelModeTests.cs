@@ -46,7 +46,7 @@ public sealed class KernelModeTests : TestBase
     [Fact]
     public void An_unknown_mode_is_one_line_naming_the_choices()
     {
-        var e = Assert.Throws<ArgumentException>(() => Kernels.Set("fast", "--kernels fast"));
+        var e = Assert.Throws<UsageException>(() => Kernels.Set("fast", "--kernels fast"));
         Assert.Equal("--kernels fast: expected managed or libtorch", e.Message);
     }
 }
