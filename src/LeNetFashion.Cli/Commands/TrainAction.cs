@@ -75,6 +75,11 @@ internal sealed class TrainAction(TrainCommand command, TextWriter output, TextW
         }
 
         Output.WriteLine($"Wrote {result.OutputDir}: {string.Join(", ", result.Files)}");
+        foreach (var warning in result.Warnings)
+        {
+            Error.WriteLine($"warning: {warning}");
+        }
+
         return ExitCodes.Success;
     }
 

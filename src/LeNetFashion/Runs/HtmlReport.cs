@@ -44,9 +44,14 @@ public static class HtmlReport
             .Append(".sub{color:#666;margin-top:4px}table{border-collapse:collapse;font-size:.92em}td,th{border:1px solid #ddd;padding:3px 9px}\n")
             .Append("th{background:#f3f3f3;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}\n")
             .Append("figure{margin:8px 0}img{max-width:100%;height:auto;border:1px solid #eee}.pair{display:flex;gap:16px}.pair figure{flex:1 1 0;min-width:0}.pair img{width:100%}\n")
+            .Append(".warning{color:#8a4b00;background:#fff4e5;border-left:4px solid #f0a030;padding:6px 10px}\n")
             .Append(".missing{color:#888;font-style:italic}.scroll{max-height:420px;overflow:auto;display:inline-block}\n")
             .Append("</style>\n</head>\n<body>\n");
         html.Append("<h1>").Append(E(title)).Append("</h1>\n<p class=\"sub\">").Append(E(folder)).Append("</p>\n");
+        foreach (var warning in metadata?.Warnings ?? [])
+        {
+            html.Append("<p class=\"warning\">Warning: ").Append(E(warning)).Append("</p>\n");
+        }
 
         Section(html, 0);
         var facts = new List<(string, string)>();

@@ -65,6 +65,10 @@ public sealed record ModelMetadata
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ModelSha256 { get; init; }
 
+    /// <summary>Warnings about the run (see <see cref="Training.TrainingHealth"/>), e.g. a loss that ended far above chance level; null when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Warnings { get; init; }
+
     /// <summary>Versions of the tool, TorchSharp and .NET.</summary>
     public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
 

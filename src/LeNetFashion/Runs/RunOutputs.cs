@@ -101,9 +101,15 @@ public static class RunOutputs
             Versions = TorchRuntime.Versions(),
             CreatedUtc = DateTimeOffset.UtcNow,
         };
+        var warnings = TrainingHealth.Warnings(result.History, classifier.ClassNames.Count, config.LearningRate);
+        if (warnings.Count > 0)
+        {
+            metadata = metadata with { Warnings = warnings };
+        }
 
         var outcome = new TrainRunResult(folder.Path, config, result, best.Epoch, best.ValAcc, null, null, folder.Written)
         {
+            Warnings = warnings,
             ReplacedRun = folder.Replaced.Count > 0 ? Path.Combine(folder.Path, RunFolder.ReplacedDir) : null,
         };
         if (best.Epoch is null)

@@ -33,4 +33,7 @@ public sealed record TrainRunResult(
     /// (interrupted or diverged in its first epoch); null otherwise (it was deleted once the new model was written).
     /// </summary>
     public string? ReplacedRun { get; init; }
+
+    /// <summary>Warnings about the run's training (see <see cref="TrainingHealth"/>); empty when it looks healthy.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -72,4 +72,28 @@ public sealed class DivergenceReliabilityTests : TestBase
             Weights.AssertBitwiseEqual(bestBefore, bestAfter);
         }
     }
+
+    [Fact]
+    public void A_loss_that_stays_far_above_chance_level_ends_with_a_warning_in_the_console_model_json_and_report()
+    {
+        var run = Path.Combine(TempDir, "run");
+
+        var r = Cli.Run("train", "--data-dir", Data, "--epochs", "3", "--batch-size", "16", "--seed", "7", "--threads", "1", "--lr", "50", "--output", run);
+
+        Assert.Equal(0, r.Code);
+        var history = HistoryCsv.Read(Path.Combine(run, RunFiles.History));
+        Assert.True(history[^1].TrainLoss > 4 * Math.Log(10), $"the last loss is {history[^1].TrainLoss}");
+        var line = Cli.OneLine(r.Error);
+        Assert.Matches(@"^warning: the training loss ended at \d+\.\d\d, over 4 × ln 10 = 9\.21 \(a model that guesses scores ln 10 = 2\.30\), with validation accuracy 0\.\d{4}: training diverged; try a learning rate 10 to 100 times smaller than --lr 50$", line);
+        var (_, metadata) = ModelStore.Load(Path.Combine(run, RunFiles.Model));
+        Assert.Equal([line["warning: ".Length..]], metadata.Warnings);
+        Assert.Contains("<p class=\"warning\">Warning: the training loss ended at", File.ReadAllText(Path.Combine(run, RunFiles.Report)));
+    }
+
+    [Fact]
+    public void A_healthy_run_has_no_warning()
+    {
+        Assert.Empty(LeNetFashion.Training.TrainingHealth.Warnings([new(0, 0.9, 0.7, 0.8, 0.72, 1, 0.001), new(1, 2.5, 0.1, 2.4, 0.1, 1, 0.001)], 10, 0.001));
+        Assert.Single(LeNetFashion.Training.TrainingHealth.Warnings([new(0, 9.3, 0.1, 9.0, 0.1, 1, 0.1)], 10, 0.1));
+    }
 }
