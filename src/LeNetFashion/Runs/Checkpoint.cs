@@ -76,6 +76,27 @@ public sealed class Checkpoint(string runDir)
             throw new ModelFileException($"--resume {runDir}: the checkpoint was written by an earlier version of the tool (format '{state.Format ?? "lenet-fashion-checkpoint/1"}', expected '{CheckpointState.CurrentFormat}') and cannot be resumed exactly; its model.dat is usable, or start a new run with --init {Path.Combine(runDir, RunFiles.Model)}");
         }
 
+        // The recorded options are checked as the command line's are; a value the command line refuses (300 threads, a
+        // negative batch size) means the file was edited or damaged, so it is the file that is blamed (exit 2).
+        if (state.Options is null || state.DataDir is null)
+        {
+            throw Damaged(runDir, $"{StateFile} has no 'options' or 'data_dir'");
+        }
+
+        try
+        {
+            state.Options.Validate();
+        }
+        catch (UsageException e)
+        {
+            throw Damaged(runDir, $"{StateFile}: {e.Message}", e);
+        }
+
+        if (state.EpochsCompleted < 0 || state.EpochsCompleted > state.Options.Epochs || state.BestEpoch is < 0 || state.BestEpoch >= state.EpochsCompleted)
+        {
+            throw Damaged(runDir, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{StateFile}: epochs_completed {state.EpochsCompleted} and best_epoch {state.BestEpoch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} do not fit a run of {state.Options.Epochs} epochs"));
+        }
+
         return state;
     }
 

@@ -13,7 +13,8 @@ namespace LeNetFashion.Runs;
 /// <param name="config">The run's resolved configuration, recorded in <c>state.json</c>.</param>
 /// <param name="dataDir">The data folder, recorded in <c>state.json</c>.</param>
 /// <param name="testDir">The <c>--test-dir</c> of a folder data set, recorded in <c>state.json</c>, or null.</param>
-public sealed class CheckpointCallback(RunFolder folder, Checkpoint checkpoint, RunConfig config, string dataDir, string? testDir) : TrainerCallback
+/// <param name="dataSha256">SHA-256 of each data file by standard name, recorded in <c>state.json</c>.</param>
+public sealed class CheckpointCallback(RunFolder folder, Checkpoint checkpoint, RunConfig config, string dataDir, string? testDir, IReadOnlyDictionary<string, string> dataSha256) : TrainerCallback
 {
     /// <inheritdoc />
     /// <exception cref="IOException">A file cannot be written; for a full disk, one line that says which file and what
@@ -26,6 +27,7 @@ public sealed class CheckpointCallback(RunFolder folder, Checkpoint checkpoint, 
             checkpoint.Save(trainer.StatefulParts, new CheckpointState(config, dataDir, trainer.History.Count, trainer.Callback<BestWeights>()?.Epoch)
             {
                 TestDir = testDir,
+                DataSha256 = dataSha256,
                 Finished = trainer.ShouldStop || trainer.History.Count >= trainer.Epochs,
             });
         }

@@ -21,6 +21,13 @@ public sealed record CheckpointState(RunConfig Options, string DataDir, int Epoc
     /// <summary>Folder of the test pictures of a folder data set given with <c>--test-dir</c>, or null.</summary>
     public string? TestDir { get; init; }
 
+    /// <summary>
+    /// SHA-256 of the decompressed content of each data file the run read (standard name, e.g. <c>train-images-idx3-ubyte</c>
+    /// → 64 hex digits; a folder data set's are hashes of its pictures), so a resume on other data is noticed; null in
+    /// checkpoints written before it existed.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? DataSha256 { get; init; }
+
     /// <summary>Each part's state by <see cref="Training.ITrainingState.StateKey"/>, in load order.</summary>
     public IReadOnlyDictionary<string, JsonObject>? States { get; init; }
 }

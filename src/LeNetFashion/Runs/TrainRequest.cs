@@ -26,4 +26,10 @@ public sealed record TrainRequest
 
     /// <summary>With <see cref="Resume"/>: a new total number of epochs (more than those completed), or null to keep the run's own.</summary>
     public int? ResumeEpochs { get; init; }
+
+    /// <summary>
+    /// With <see cref="Resume"/>: continue even when the data's SHA-256s differ from those the checkpoint recorded (the
+    /// files were replaced, or <see cref="DataDir"/> points at other data of the same shape); refused otherwise.
+    /// </summary>
+    public bool AllowChangedData { get; init; }
 }

@@ -91,10 +91,16 @@ public static class TrainRun
         var data = TrainingData.Load(run.Dataset, run.DataDir, run.TestDir, config.Limit);
         using var init = run.Resumed is null && config.Init is { } initPath ? LoadInit(initPath, config.Architecture) : null;
         var plan = TrainingSession.Check(config, data, init);
+        var dataSha256 = DataSha256(data);
+        if (run.Resumed?.DataSha256 is { } recorded)
+        {
+            CheckSameData(run.ResumeDir!, recorded, dataSha256, request.AllowChangedData, reporter);
+        }
+
         using var folder = run.ResumeDir is null ? RunFolder.CreateForTraining(request.Output, request.Overwrite) : RunFolder.OpenForResume(run.ResumeDir);
         var checkpoint = new Checkpoint(folder.Path);
         var clock = new FirstBatchClock();
-        List<TrainerCallback> outputs = [new CheckpointCallback(folder, checkpoint, config, run.DataDir, run.TestDir), clock, .. callbacks ?? [], reporter];
+        List<TrainerCallback> outputs = [new CheckpointCallback(folder, checkpoint, config, run.DataDir, run.TestDir, dataSha256), clock, .. callbacks ?? [], reporter];
         using var session = TrainingSession.Create(config, data, init, outputs, plan);
 
         RunOutputs.Announce(reporter, session, data, folder.Path);
@@ -123,6 +129,36 @@ public static class TrainRun
 
         var result = session.Trainer.Fit(cancellationToken);
         return RunOutputs.Write(folder, session, data, result, clock.Seconds);
+    }
+
+    /// <summary>SHA-256 of each data file the run reads, by standard name (training and test images and labels).</summary>
+    private static Dictionary<string, string> DataSha256(TrainingData data) =>
+        DatasetVerifier.Provenance(data.Train).Concat(DatasetVerifier.Provenance(data.Test))
+            .ToDictionary(p => p.StandardName, p => p.Sha256, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Refuses to resume on data whose SHA-256s differ from those the checkpoint recorded, unless
+    /// <paramref name="allow"/>; then says what changed.
+    /// </summary>
+    /// <exception cref="DataFormatException">The data differ and <paramref name="allow"/> is false.</exception>
+    private static void CheckSameData(string runDir, IReadOnlyDictionary<string, string> recorded, IReadOnlyDictionary<string, string> now, bool allow, RunReporter reporter)
+    {
+        var changed = recorded.Where(r => !now.TryGetValue(r.Key, out var sha) || !string.Equals(sha, r.Value, StringComparison.OrdinalIgnoreCase))
+            .Select(r => $"{r.Key}: {Short(r.Value)} then, {(now.TryGetValue(r.Key, out var sha) ? Short(sha) : "missing")} now")
+            .ToList();
+        if (changed.Count == 0)
+        {
+            return;
+        }
+
+        var what = string.Join("; ", changed);
+        if (!allow)
+        {
+            throw new DataFormatException($"--resume {runDir}: the data differ from those the run was trained on (SHA-256 {what}); resume with the same data, or add --allow-changed-data to continue on these");
+        }
+
+        reporter.Info($"note: --allow-changed-data: continuing on data that differ from those the run was trained on (SHA-256 {what})");
+        static string Short(string sha) => sha.Length > 8 ? sha[..8] + "…" : sha;
     }
 
     /// <summary>

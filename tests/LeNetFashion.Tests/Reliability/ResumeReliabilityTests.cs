@@ -150,6 +150,49 @@ public sealed class ResumeReliabilityTests : TestBase
     }
 
     [Fact]
+    public void Resuming_on_other_data_of_the_same_shape_is_refused_unless_allowed_and_then_said()
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var interrupted = Execute(Options("b"), cancel, cancelAfterEpoch: 1);
+        Assert.Equal(TrainingOutcome.Interrupted, interrupted.Training.Outcome);
+
+        // The same files with one training pixel changed, in another folder.
+        var other = Path.Combine(TempDir, "other");
+        Fixtures.SeparableDataset(other, 320, 16, gzip: false);
+        var images = Path.Combine(other, "train-images-idx3-ubyte");
+        var bytes = File.ReadAllBytes(images);
+        bytes[16 + 100] ^= 0x01;
+        File.WriteAllBytes(images, bytes);
+
+        var e = Assert.Throws<LeNetFashion.Data.DataFormatException>(() => Execute(new TrainRequest { Resume = interrupted.OutputDir, DataDir = other }));
+        Assert.Matches($"^--resume {System.Text.RegularExpressions.Regex.Escape(interrupted.OutputDir)}: the data differ from those the run was trained on \\(SHA-256 train-images-idx3-ubyte: [0-9a-f]{{8}}… then, [0-9a-f]{{8}}… now\\); resume with the same data, or add --allow-changed-data to continue on these$", e.Message);
+        Assert.Equal(2, HistoryCsv.Read(Path.Combine(interrupted.OutputDir, RunFiles.History)).Count);
+
+        var reporter = new RecordingReporter(null, -1);
+        var resumed = TrainRun.Execute(new TrainRequest { Resume = interrupted.OutputDir, DataDir = other, AllowChangedData = true }, reporter, TestContext.Current.CancellationToken);
+
+        Assert.Equal(TrainingOutcome.Completed, resumed.Training.Outcome);
+        Assert.Contains(reporter.Lines, l => l.StartsWith("note: --allow-changed-data: continuing on data that differ from those the run was trained on (SHA-256 train-images-idx3-ubyte: ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("threads", "300", "--threads 300: expected 1 to 256")]
+    [InlineData("batch_size", "-5", "--batch-size (batch_size) -5: expected a positive whole number")]
+    public void A_state_json_with_options_the_command_line_refuses_is_a_damaged_checkpoint(string key, string value, string problem)
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var interrupted = Execute(Options("b"), cancel, cancelAfterEpoch: 1);
+        var state = Path.Combine(interrupted.OutputDir, RunFiles.CheckpointDir, "state.json");
+        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(state))!;
+        node["options"]![key] = System.Text.Json.Nodes.JsonNode.Parse(value);
+        File.WriteAllText(state, node.ToJsonString());
+
+        var e = Assert.Throws<ModelFileException>(() => Execute(new TrainRequest { Resume = interrupted.OutputDir }));
+
+        Assert.Equal($"--resume {interrupted.OutputDir}: the checkpoint in {Path.Combine(interrupted.OutputDir, RunFiles.CheckpointDir)} is damaged (state.json: {problem}); start a new run or resume another folder", e.Message);
+    }
+
+    [Fact]
     public void A_checkpoint_of_the_earlier_format_is_one_line_saying_it_cannot_be_resumed_exactly()
     {
         var run = Path.Combine(TempDir, "old");
