@@ -57,8 +57,13 @@ public sealed class RunFolder : IDisposable
         return new RunFolder(full, Lock(full));
     }
 
-    /// <summary>Creates (when missing) a folder for <c>eval</c>'s reports; not locked.</summary>
-    /// <exception cref="IOException">The path is a file, or the folder cannot be created.</exception>
+    /// <summary>
+    /// Creates (when missing) and locks a folder for <c>eval</c>'s reports, so two evals cannot mix their files in one
+    /// folder; a training run's folder is refused, since the reports would replace the run's own <c>report.html</c> and
+    /// confusion matrices.
+    /// </summary>
+    /// <exception cref="IOException">The path is a file, the folder cannot be created, or another run holds it.</exception>
+    /// <exception cref="UsageException">The folder holds a training run.</exception>
     public static RunFolder CreateForReports(string dir)
     {
         if (File.Exists(dir))
@@ -66,8 +71,15 @@ public sealed class RunFolder : IDisposable
             throw new IOException($"--output {dir}: is a file; expected a folder");
         }
 
-        Directory.CreateDirectory(dir);
-        return new RunFolder(System.IO.Path.GetFullPath(dir), null);
+        var full = System.IO.Path.GetFullPath(dir);
+        if (File.Exists(System.IO.Path.Combine(full, RunFiles.ModelJson))
+            && (File.Exists(System.IO.Path.Combine(full, RunFiles.History)) || Directory.Exists(System.IO.Path.Combine(full, RunFiles.CheckpointDir))))
+        {
+            throw new UsageException($"--output {dir}: holds a training run ({RunFiles.ModelJson}, {RunFiles.History}); eval's {RunFiles.Report} and confusion matrices would replace the run's own; choose another folder (by default eval writes into the run's {RunFiles.EvalDir(EvalSplit.Test)}/)");
+        }
+
+        Directory.CreateDirectory(full);
+        return new RunFolder(full, Lock(full));
     }
 
     /// <summary>
@@ -196,7 +208,7 @@ public sealed class RunFolder : IDisposable
         }
         catch (IOException e)
         {
-            throw new IOException($"--output {dir}: another train run is writing to this folder; wait for it to end or choose another folder", e);
+            throw new IOException($"--output {dir}: another run of the tool (train or eval) is writing to this folder; wait for it to end or choose another folder", e);
         }
     }
 

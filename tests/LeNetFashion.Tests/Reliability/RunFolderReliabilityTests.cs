@@ -27,7 +27,7 @@ public sealed class RunFolderReliabilityTests : TestBase
             var r = Train("--epochs", "1", "--output", Run, "--overwrite");
 
             Cli.AssertError(r, ExitCodes.OutputError,
-                $"--output {Run}: another train run is writing to this folder; wait for it to end or choose another folder");
+                $"--output {Run}: another run of the tool (train or eval) is writing to this folder; wait for it to end or choose another folder");
             Assert.DoesNotContain("Epoch 0/", r.Output);
         }
     }
@@ -47,8 +47,37 @@ public sealed class RunFolderReliabilityTests : TestBase
         using (new FileStream(Path.Combine(other, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
         {
             Cli.AssertError(Train("--epochs", "1", "--output", other), ExitCodes.OutputError,
-                $"--output {other}: another train run is writing to this folder; wait for it to end or choose another folder");
+                $"--output {other}: another run of the tool (train or eval) is writing to this folder; wait for it to end or choose another folder");
         }
+    }
+
+    [Fact]
+    public void Eval_into_a_folder_another_eval_is_writing_or_into_a_training_run_s_folder_is_refused_and_changes_nothing()
+    {
+        Assert.Equal(0, Train("--epochs", "1", "--output", Run).Code);
+        var model = Path.Combine(Run, "model.dat");
+        var report = File.ReadAllBytes(Path.Combine(Run, "report.html"));
+
+        // Into the training run's own folder: its report.html would be replaced.
+        var intoRun = Cli.Run("eval", "--model", model, "--data-dir", Data, "--output", Run);
+        Cli.AssertError(intoRun, ExitCodes.InvalidArguments,
+            $"--output {Run}: holds a training run (model.json, history.csv); eval's report.html and confusion matrices would replace the run's own; choose another folder (by default eval writes into the run's eval-test/)");
+        Assert.Equal(report, File.ReadAllBytes(Path.Combine(Run, "report.html")));
+
+        // While another eval holds the folder (its lock), a second one writes nothing there.
+        var shared = Path.Combine(TempDir, "shared-eval");
+        Directory.CreateDirectory(shared);
+        using (new FileStream(Path.Combine(shared, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            Cli.AssertError(Cli.Run("eval", "--model", model, "--data-dir", Data, "--output", shared), ExitCodes.OutputError,
+                $"--output {shared}: another run of the tool (train or eval) is writing to this folder; wait for it to end or choose another folder");
+            Assert.Equal([".lock"], Directory.GetFileSystemEntries(shared).Select(Path.GetFileName));
+        }
+
+        var after = Cli.Run("eval", "--model", model, "--data-dir", Data, "--output", shared);
+        Assert.True(after.Code == 0, after.Error);
+        Assert.True(File.Exists(Path.Combine(shared, "metrics.json")));
+        Assert.False(File.Exists(Path.Combine(shared, ".lock")));
     }
 
     [Fact]
