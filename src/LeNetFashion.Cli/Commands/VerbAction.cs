@@ -31,7 +31,7 @@ internal abstract class VerbAction(TextWriter output, TextWriter error, Option<b
         }
         catch (Exception e) when (ExitCodeFor(e) is { } code)
         {
-            Error.WriteLine($"error: {(parseResult.GetValue(verbose) ? e.ToString() : OneLine(e.Message))}");
+            Error.WriteLine($"error: {(parseResult.GetValue(verbose) ? e.ToString() : OneLine(e))}");
             return code;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -40,7 +40,7 @@ internal abstract class VerbAction(TextWriter output, TextWriter error, Option<b
             // never "invalid command line" or "bad input".
             Error.WriteLine(parseResult.GetValue(verbose)
                 ? $"error: internal error: {e}"
-                : $"error: internal error ({e.GetType().Name}): {OneLine(e.Message)}; please report it with the output of --verbose");
+                : $"error: internal error ({e.GetType().Name}): {OneLine(IO.Messages.FirstLine(e.Message))}; please report it with the output of --verbose");
             return ExitCodes.InternalError;
         }
     }
@@ -49,9 +49,14 @@ internal abstract class VerbAction(TextWriter output, TextWriter error, Option<b
     /// <returns>The exit code.</returns>
     protected abstract int Run(ParseResult parse);
 
-    /// <summary>A message on one line: later lines (LibTorch's C++ stack) are dropped, control characters shown as '?'.</summary>
-    private static string OneLine(string message) =>
-        string.Concat(LeNetFashion.IO.Messages.FirstLine(message).Select(c => char.IsControl(c) ? '?' : c));
+    /// <summary>
+    /// A message on one line. The tool's own messages keep all their text, with control characters that came from a
+    /// file (a name holding a line break or a terminal escape) shown as '?', so no file can print a second line that
+    /// looks like the tool's; other exceptions keep only their first line (LibTorch adds a C++ stack on later lines).
+    /// </summary>
+    private static string OneLine(Exception e) => OneLine(e is DataFormatException or ModelFileException or UsageException ? e.Message.Trim() : IO.Messages.FirstLine(e.Message));
+
+    private static string OneLine(string message) => string.Concat(message.Select(c => char.IsControl(c) ? '?' : c));
 
     private static int? ExitCodeFor(Exception e) => e switch
     {

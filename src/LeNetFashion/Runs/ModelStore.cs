@@ -79,6 +79,31 @@ public static class ModelStore
             throw new ModelFileException($"{jsonPath}: format '{metadata?.Format}', expected '{ModelMetadata.CurrentFormat}'");
         }
 
+        if (!Architectures.TryGet(metadata.Architecture, out _))
+        {
+            throw new ModelFileException(
+                $"{modelPath}: architecture '{metadata.Architecture}' is not one this tool knows ({string.Join(", ", Architectures.Names)})");
+        }
+
+        // The recorded data set and options are checked as the command line's are: a value it refuses means the file
+        // was edited or damaged, so the file is blamed (exit 2), not the command line.
+        foreach (var name in new[] { metadata.Dataset, metadata.Options?.Dataset })
+        {
+            if (name is not null && name != Data.FolderDataset.Name && !Data.Datasets.Names.Contains(name))
+            {
+                throw new ModelFileException($"{jsonPath}: data set '{name}' is not one this tool knows ({string.Join(", ", [.. Data.Datasets.Names, Data.FolderDataset.Name])})");
+            }
+        }
+
+        try
+        {
+            metadata.Options?.Validate();
+        }
+        catch (UsageException e)
+        {
+            throw new ModelFileException($"{jsonPath}: options: {e.Message}", e);
+        }
+
         return metadata;
     }
 
