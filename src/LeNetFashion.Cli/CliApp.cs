@@ -23,6 +23,12 @@ public static class CliApp
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         try
         {
+            // Response files are checked before System.CommandLine reads them (it reads each one whole).
+            if (ResponseFiles.ReportMissingFile(args, error) is { } refused)
+            {
+                return refused;
+            }
+
             var root = BuildRootCommand(output, error, cancellationToken);
             var parse = root.Parse(args);
             if (parse.Action is System.CommandLine.Invocation.ParseErrorAction parseError)
@@ -30,7 +36,7 @@ public static class CliApp
                 parseError.ShowHelp = false; // one line per error, not the whole help text
             }
 
-            return ResponseFiles.ReportMissingFile(args, error) ?? parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
         }
         finally
         {

@@ -46,4 +46,20 @@ public sealed class ResponseFileTests : TestBase
             "@nope-ab12: a leading '@' names a response file (a file of further arguments), and there is no file nope-ab12; to pass a path that starts with '@', write ./@nope-ab12",
             ResponseFiles.MissingFileError(["@nope-ab12"]));
     }
+
+    [Fact]
+    public void A_device_an_oversized_file_or_a_response_file_naming_itself_is_refused_before_it_is_read()
+    {
+        var big = TempFile("big.rsp");
+        File.WriteAllBytes(big, new byte[ResponseFiles.MaxBytes + 1]);
+        var self = TempFile("self.rsp");
+        File.WriteAllText(self, $"predict\n@{self}\n");
+
+        CliRunner.AssertError(CliRunner.Run("predict", "@/dev/zero"), ExitCodes.InvalidArguments,
+            "@/dev/zero: not a regular file (it states no length but has content, e.g. a device); a response file must be a text file of at most 1,048,576 bytes");
+        CliRunner.AssertError(CliRunner.Run("predict", "@" + big), ExitCodes.InvalidArguments,
+            $"@{big}: 1,048,577 bytes; a response file (a file of further arguments) is read only up to 1,048,576 bytes");
+        CliRunner.AssertError(CliRunner.Run("@" + self), ExitCodes.InvalidArguments,
+            $"@{self}: response files nested more than 8 deep (a file that names itself?)");
+    }
 }
