@@ -35,6 +35,15 @@ internal sealed class PredictCommand : Command
     private readonly EnumOption<BackgroundMode> _background = new(
         "--background", "What transparent pixels are put on: auto: white only under dark ink (dark content covering at most 35 % of the canvas, then inverted into a light stroke), else black so an object keeps its own polarity; black; white.", BackgroundMode.Auto);
 
+    private readonly Option<string?> _prepare = new("--prepare")
+    {
+        Description = "How a picture is brought to the model's input: auto (the model's own, from its data set: fashion-mnist for Fashion-MNIST models, mnist for MNIST ones, none for folder data sets); fashion-mnist: trim the background at the edges, then fit the longer side; mnist: trim, fit into 20 × 20 and centre the centre of mass; none: fit the whole picture. [default: auto]",
+        HelpName = "auto|fashion-mnist|mnist|none",
+        CustomParser = r => CommonOptions.Choice(r, "--prepare", ["auto", .. Preparations.Names]),
+    };
+
+    private readonly Option<string?> _saveInput = CommonOptions.NonEmpty(new Option<string?>("--save-input") { Description = "Write each input as the model receives it (grey, the model's size, before its own preprocessing) into this folder as a PNG: name.png for a picture, file-i.png for IDX image i.", HelpName = "dir" });
+
     private readonly Option<int> _top = CommonOptions.PositiveInt("--top", "Number of most probable classes printed per image.", 3, "n");
     private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object per image (JSON lines) instead of text." };
     private readonly Option<bool> _logits = new("--logits") { Description = "With --json, also print the raw logits of every class (to compare with another framework)." };
@@ -51,6 +60,8 @@ internal sealed class PredictCommand : Command
         Options.Add(_model);
         Options.Add(_invert);
         Options.Add(_background);
+        Options.Add(_prepare);
+        Options.Add(_saveInput);
         Options.Add(_top);
         Options.Add(_json);
         Options.Add(_logits);
@@ -97,6 +108,8 @@ internal sealed class PredictCommand : Command
                 Count = parse.GetValue(command._count),
                 Invert = command._invert.Value(parse),
                 Background = command._background.Value(parse),
+                Prepare = Preparations.Parse(parse.GetValue(command._prepare)),
+                SaveInput = parse.GetValue(command._saveInput),
                 Top = parse.GetValue(command._top),
                 Logits = json && parse.GetValue(command._logits),
             });
@@ -107,13 +120,13 @@ internal sealed class PredictCommand : Command
 
             foreach (var p in result.Predictions)
             {
-                Output.WriteLine(json ? Json(p) : Text(p));
+                Output.WriteLine(json ? Json(p, result.Preparation) : Text(p));
             }
 
             return result.Errors.Count == 0 ? ExitCodes.Success : ExitCodes.BadInput;
         }
 
-        private static string Json(Prediction p)
+        private static string Json(Prediction p, Preparation preparation)
         {
             var line = new Dictionary<string, object?>
             {
@@ -123,11 +136,16 @@ internal sealed class PredictCommand : Command
                 ["class"] = p.Top[0].ClassName,
                 ["top"] = p.Top.Select(c => new Dictionary<string, object> { ["label"] = c.Label, ["class"] = c.ClassName, ["probability"] = c.Probability }).ToList(),
                 ["inverted"] = p.Inverted,
+                ["preparation"] = p.Index is null ? Preparations.Name(preparation) : null,
                 ["logits"] = p.Logits,
             };
             if (p.Index is null)
             {
                 line.Remove("index");
+            }
+            else
+            {
+                line.Remove("preparation"); // IDX images are used as stored
             }
 
             if (p.Logits is null)

@@ -42,9 +42,9 @@ public static class ExportRun
             throw new IOException($"--out {request.Out}: is the model being exported (or its metadata); choose another file");
         }
 
-        var (classifier, _) = ModelStore.Load(request.Model);
+        var (classifier, metadata) = ModelStore.Load(request.Model);
         using var _ = classifier;
-        SafetensorsFile.Save(request.Out, classifier);
+        SafetensorsFile.Save(request.Out, classifier, metadata.Preparation ?? Imaging.Preparations.Name(Imaging.Preparations.ForDataset(metadata.Dataset)));
         return new ExportRunResult(
             System.IO.Path.GetFullPath(request.Out), classifier.Model.state_dict().Count, classifier.Model.parameters().Sum(p => p.numel()), classifier.Architecture.Name);
     }

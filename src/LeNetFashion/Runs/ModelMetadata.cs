@@ -65,6 +65,14 @@ public sealed record ModelMetadata
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ModelSha256 { get; init; }
 
+    /// <summary>
+    /// How a picture is brought to the model's input (<c>none</c>, <c>fashion-mnist</c>, <c>mnist</c>; see
+    /// <see cref="Imaging.Preparation"/>): the steps that made its data set, used by <c>predict</c> by default; null in
+    /// files written before it existed (then taken from <see cref="Dataset"/>).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Preparation { get; init; }
+
     /// <summary>Warnings about the run (see <see cref="Training.TrainingHealth"/>), e.g. a loss that ended far above chance level; null when none.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Warnings { get; init; }

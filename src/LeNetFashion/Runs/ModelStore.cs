@@ -85,6 +85,11 @@ public static class ModelStore
                 $"{modelPath}: architecture '{metadata.Architecture}' is not one this tool knows ({string.Join(", ", Architectures.Names)})");
         }
 
+        if (metadata.Preparation is { } preparation && Imaging.Preparations.Parse(preparation) is null)
+        {
+            throw new ModelFileException($"{jsonPath}: preparation '{preparation}' is not one this tool knows ({string.Join(", ", Imaging.Preparations.Names)})");
+        }
+
         // The recorded data set and options are checked as the command line's are: a value it refuses means the file
         // was edited or damaged, so the file is blamed (exit 2), not the command line.
         foreach (var name in new[] { metadata.Dataset, metadata.Options?.Dataset })

@@ -26,6 +26,12 @@ public sealed record PredictRequest
     /// <summary>Whether pictures are inverted: by their border (auto), always or never.</summary>
     public InvertMode Invert { get; init; } = InvertMode.Auto;
 
+    /// <summary>How pictures are brought to the model's input; null for the model's own (its data set's, see <see cref="Preparations.ForDataset"/>).</summary>
+    public Preparation? Prepare { get; init; }
+
+    /// <summary>A folder into which the input that reached the model is written as a PNG per input (grey, the model's size), or null.</summary>
+    public string? SaveInput { get; init; }
+
     /// <summary>What transparent pixels are composited onto (see <see cref="ImageInput"/>).</summary>
     public BackgroundMode Background { get; init; } = BackgroundMode.Auto;
 
@@ -53,7 +59,11 @@ public sealed record Prediction(string Name, int? Index, IReadOnlyList<ClassProb
 /// <summary>What <c>predict</c> found.</summary>
 /// <param name="Predictions">One per input that could be read, in input order (pictures first, then IDX images).</param>
 /// <param name="Errors">One line per input that could not be read (the others are still classified).</param>
-public sealed record PredictRunResult(IReadOnlyList<Prediction> Predictions, IReadOnlyList<string> Errors);
+public sealed record PredictRunResult(IReadOnlyList<Prediction> Predictions, IReadOnlyList<string> Errors)
+{
+    /// <summary>How the pictures were brought to the model's input.</summary>
+    public Preparation Preparation { get; init; }
+}
 
 /// <summary>The <c>predict</c> verb: classifies pictures and IDX images with a saved model, in batches, without labels.</summary>
 public static class PredictRun
@@ -65,7 +75,8 @@ public static class PredictRun
     public static PredictRunResult Execute(PredictRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (classifier, _) = ModelStore.Load(request.Model);
+        var (classifier, metadata) = ModelStore.Load(request.Model);
+        var preparation = request.Prepare ?? Preparations.Parse(metadata.Preparation) ?? Preparations.ForDataset(metadata.Dataset);
         using var _ = classifier;
         var spec = classifier.Spec;
         if (spec.Channels != 1)
@@ -79,7 +90,7 @@ public static class PredictRun
         {
             try
             {
-                inputs.Add((file, null, ImageInput.Load(file, spec.Height, spec.Width, request.Invert, request.Background)));
+                inputs.Add((file, null, ImageInput.Load(file, spec.Height, spec.Width, request.Invert, request.Background, preparation)));
             }
             catch (DataFormatException e)
             {
@@ -99,7 +110,46 @@ public static class PredictRun
             }
         }
 
-        return new PredictRunResult(inputs.Count == 0 ? [] : Classify(classifier, inputs, request), errors);
+        if (request.SaveInput is { } folder)
+        {
+            SaveInputs(folder, inputs);
+        }
+
+        return new PredictRunResult(inputs.Count == 0 ? [] : Classify(classifier, inputs, request), errors) { Preparation = preparation };
+    }
+
+    /// <summary>
+    /// Writes each input as the model receives it (before its own preprocessing) into <paramref name="folder"/>:
+    /// <c>name.png</c> for a picture <c>name.ext</c>, <c>file-i.png</c> for image i of an IDX file; a name taken twice gets
+    /// <c>-2</c>, <c>-3</c>…
+    /// </summary>
+    /// <exception cref="IOException">The folder cannot be created or a file cannot be written.</exception>
+    private static void SaveInputs(string folder, List<(string Name, int? Index, PreparedImage Image)> inputs)
+    {
+        if (File.Exists(folder))
+        {
+            throw new IOException($"--save-input {folder}: is a file; expected a folder");
+        }
+
+        Directory.CreateDirectory(folder);
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, index, image) in inputs)
+        {
+            var stem = Path.GetFileNameWithoutExtension(name);
+            if (stem.EndsWith(".gz", StringComparison.Ordinal) || name.EndsWith(".gz", StringComparison.Ordinal))
+            {
+                stem = Path.GetFileNameWithoutExtension(stem);
+            }
+
+            stem = index is { } i ? string.Create(CultureInfo.InvariantCulture, $"{stem}-{i}") : stem;
+            var file = stem + ".png";
+            for (var n = 2; !taken.Add(file); n++)
+            {
+                file = string.Create(CultureInfo.InvariantCulture, $"{stem}-{n}.png");
+            }
+
+            IO.AtomicFile.WriteAllBytes(Path.Combine(folder, file), Grey.Png(image.Pixels, image.Width, image.Height));
+        }
     }
 
     private static List<Prediction> Classify(Classifier classifier, List<(string Name, int? Index, PreparedImage Image)> inputs, PredictRequest request)

@@ -97,6 +97,7 @@ public static class RunOutputs
             DataDir = data.DataDir,
             TestDir = data.TestDir,
             Dataset = data.Dataset.Name,
+            Preparation = Imaging.Preparations.Name(Imaging.Preparations.ForDataset(data.Dataset.Name)),
             Data = [.. DatasetVerifier.Provenance(data.Train), .. DatasetVerifier.Provenance(data.Test)],
             Versions = TorchRuntime.Versions(),
             CreatedUtc = DateTimeOffset.UtcNow,

@@ -51,8 +51,9 @@ public static class SafetensorsFile
     /// <summary>Writes the model's weights and metadata as a safetensors file, atomically.</summary>
     /// <param name="path">Destination.</param>
     /// <param name="classifier">The model (any device; written as float32).</param>
+    /// <param name="preparation">How pictures are brought to its input (<c>none</c>, <c>fashion-mnist</c>, <c>mnist</c>), stored as <c>preparation</c> in the metadata; null to leave it out.</param>
     /// <exception cref="IOException">The file cannot be written.</exception>
-    public static void Save(string path, Classifier classifier)
+    public static void Save(string path, Classifier classifier, string? preparation = null)
     {
         using var stream = new MemoryStream();
         classifier.Model.save_safetensors(stream, leaveOpen: true);
@@ -64,6 +65,11 @@ public static class SafetensorsFile
             ["input_shape"] = JsonSerializer.Serialize(classifier.Spec.InputShape, CompactJson),
             ["preprocessing"] = JsonSerializer.Serialize(classifier.Preprocessing, CompactJson),
         };
+        if (preparation is not null)
+        {
+            metadata["preparation"] = preparation;
+        }
+
         AtomicFile.WriteAllBytes(path, WithMetadata(stream.ToArray(), metadata));
     }
 
@@ -265,6 +271,7 @@ public static class SafetensorsFile
         {
             Architecture = architecture.Name,
             ClassNames = spec.ClassNames,
+            Preparation = meta.TryGetValue("preparation", out var preparation) && Imaging.Preparations.Parse(preparation) is not null ? preparation : null,
             InputShape = spec.InputShape,
             Preprocessing = preprocessing,
         };

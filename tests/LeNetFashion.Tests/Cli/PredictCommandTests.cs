@@ -144,4 +144,27 @@ public sealed class PredictCommandTests(TrainedModelFixture trained) : TestBase,
         Reliability.Cli.AssertError(r, ExitCodes.InvalidArguments,
             "--input-size 1,12000,12000: at most 4 channels and 2048 × 2048 pixels (the forward pass of a larger input takes gigabytes); lenet expects 1,28,28");
     }
+
+    [Fact]
+    public void A_fashion_mnist_model_trims_by_default_and_save_input_writes_what_the_model_saw()
+    {
+        // A dark block on a wide white canvas: trimmed (the model's own preparation), the block fills the input;
+        // with --prepare none the whole canvas is fitted and the block is a strip in the middle.
+        var picture = Picture("wide.png", Pictures.Png(200, 100, SKColors.White, new SKRectI(80, 30, 120, 70), SKColors.Black));
+        var trimmedDir = Path.Combine(TempDir, "trimmed");
+        var wholeDir = Path.Combine(TempDir, "whole");
+
+        var trimmed = Reliability.Cli.Run("predict", "--model", Model, "--json", "--save-input", trimmedDir, picture);
+        var whole = Reliability.Cli.Run("predict", "--model", Model, "--prepare", "none", "--save-input", wholeDir, picture, "--json");
+
+        Assert.True(trimmed.Code == 0, trimmed.Error);
+        Assert.True(whole.Code == 0, whole.Error);
+        Assert.Equal("fashion-mnist", JsonDocument.Parse(trimmed.Output).RootElement.GetProperty("preparation").GetString());
+        Assert.Equal("none", JsonDocument.Parse(whole.Output).RootElement.GetProperty("preparation").GetString());
+        using var a = SKBitmap.Decode(Path.Combine(trimmedDir, "wide.png"));
+        using var b = SKBitmap.Decode(Path.Combine(wholeDir, "wide.png"));
+        Assert.Equal((28, 28), (a.Width, a.Height));
+        Assert.Equal(28 * 28, Enumerable.Range(0, 784).Count(i => a.GetPixel(i % 28, i / 28).Red == 255));
+        Assert.InRange(Enumerable.Range(0, 784).Count(i => b.GetPixel(i % 28, i / 28).Red > 127), 16, 49); // 40 × 40 of 200 × 100 → a 5.6-pixel square
+    }
 }
