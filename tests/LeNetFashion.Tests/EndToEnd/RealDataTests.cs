@@ -110,4 +110,44 @@ public sealed class RealDataTests : TestBase
         Assert.Equal(width, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)));
         Assert.Equal(height, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
     }
+
+    [Fact]
+    public void Fashion_mnist_test_images_redrawn_as_photos_come_back_as_the_data_set_s_own_images()
+    {
+        // Issue 22: 100 test images, each drawn dark on white, enlarged 2–6 ×, with margins of 0.25–3 × its size on each
+        // side (wide, tall and square canvases), prepared as Fashion-MNIST was made.
+        var dataDir = FindData()!;
+        var images = LeNetFashion.Data.IdxReader.Read(LeNetFashion.Data.IdxFileNames.Find(dataDir, "t10k-images-idx3-ubyte")!, 3);
+        var random = new Random(3);
+        var exact = 0;
+        double total = 0;
+        for (var n = 0; n < 100; n++)
+        {
+            var i = random.Next(images.Count);
+            var original = images.Data.AsSpan(i * 784, 784).ToArray();
+            var scale = random.Next(2, 7);
+            var side = 28 * scale;
+            int M() => (int)(side * (0.25 + (2.75 * random.NextDouble())));
+            var (left, top, right, bottom) = (M(), M(), M(), M());
+            var (w, h) = (side + left + right, side + top + bottom);
+            using var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(w, h, SkiaSharp.SKColorType.Gray8, SkiaSharp.SKAlphaType.Opaque));
+            var pixels = bitmap.GetPixelSpan();
+            for (var y = 0; y < h; y++)
+            {
+                for (var x = 0; x < w; x++)
+                {
+                    var (ix, iy) = ((x - left) / scale, (y - top) / scale);
+                    pixels[(y * bitmap.RowBytes) + x] = (byte)(x >= left && y >= top && ix < 28 && iy < 28 ? 255 - original[(iy * 28) + ix] : 255);
+                }
+            }
+
+            using var png = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            var prepared = LeNetFashion.Imaging.ImageInput.Decode($"test-{i}.png", png.ToArray(), 28, 28, LeNetFashion.Imaging.InvertMode.Auto, LeNetFashion.Imaging.BackgroundMode.Auto, LeNetFashion.Imaging.Preparation.FashionMnist);
+            var difference = original.Zip(prepared.Pixels, (a, b) => Math.Abs(a - b)).Average();
+            exact += difference == 0 ? 1 : 0;
+            total += difference;
+        }
+
+        Assert.True(exact >= 90 && total / 100 < 1, $"{exact} of 100 exactly the original, mean difference {total / 100:F2} grey levels");
+    }
 }
