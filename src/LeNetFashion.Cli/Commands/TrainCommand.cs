@@ -79,11 +79,12 @@ internal sealed class TrainCommand : Command
     private readonly Option<int?> _limit = CommonOptions.OptionalPositiveInt("--limit", "Use only the first N training images (quick runs).", "n");
     private readonly Option<string?> _resume = CommonOptions.NonEmpty(new Option<string?>("--resume")
     {
-        Description = "Continue an interrupted run from its last completed epoch (its folder) with the run's own options; only --epochs (to train longer), --data-dir and --test-dir (data moved; their SHA-256s must match the run's unless --allow-changed-data), --kernels and --allow-changed-data may be given with it.",
+        Description = "Continue an interrupted run from its last completed epoch (its folder) with the run's own options; only --epochs (to train longer), --data-dir and --test-dir (data moved; their SHA-256s must match the run's unless --allow-changed-data), --kernels, --allow-changed-data and --no-tensorboard may be given with it.",
         HelpName = "run-dir",
     });
 
     private readonly Option<bool> _allowChangedData = new("--allow-changed-data") { Description = "With --resume: continue even when the data's SHA-256s differ from those the run's checkpoint recorded (by default such a resume is refused)." };
+    private readonly Option<bool> _noTensorBoard = new("--no-tensorboard") { Description = "Do not write TensorBoard event files (by default into the run's tensorboard/ folder: tensorboard --logdir runs)." };
     private readonly Option<string?> _init = CommonOptions.NonEmpty(new Option<string?>("--init") { Description = "Start from the weights of this model file (model.dat or .safetensors, e.g. written by PyTorch) instead of a fresh initialisation; its architecture must be --arch.", HelpName = "file" });
     private readonly Option<bool> _verbose = CommonOptions.Verbose();
     private readonly Option<string?> _kernels = new("--kernels")
@@ -124,6 +125,7 @@ internal sealed class TrainCommand : Command
         Options.Add(_limit);
         Options.Add(_resume);
         Options.Add(_allowChangedData);
+        Options.Add(_noTensorBoard);
         Options.Add(_init);
         Options.Add(_kernels);
         Options.Add(_verbose);
@@ -158,7 +160,7 @@ internal sealed class TrainCommand : Command
     }
 
     /// <summary>The options that may be given with <c>--resume</c>; every other option conflicts with it.</summary>
-    public IReadOnlyList<Option> ResumeCompatible => [_resume, _epochs, _dataDir, _testDir, _kernels, _allowChangedData, _verbose];
+    public IReadOnlyList<Option> ResumeCompatible => [_resume, _epochs, _dataDir, _testDir, _kernels, _allowChangedData, _noTensorBoard, _verbose];
 
     /// <summary>
     /// Maps the parsed command line onto a request: the <c>--config</c> file's settings (or the defaults), overridden by
@@ -222,6 +224,7 @@ internal sealed class TrainCommand : Command
             Resume = parse.GetValue(_resume),
             ResumeEpochs = parse.IsGiven(_epochs) ? parse.GetValue(_epochs) : null,
             AllowChangedData = parse.GetValue(_allowChangedData),
+            TensorBoard = !parse.GetValue(_noTensorBoard),
         };
     }
 }

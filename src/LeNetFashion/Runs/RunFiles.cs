@@ -39,6 +39,9 @@ public static class RunFiles
     /// <summary>Folder of the resumable checkpoint of the last completed epoch.</summary>
     public const string CheckpointDir = "checkpoint";
 
+    /// <summary>Folder of the run's TensorBoard event files (<c>tensorboard --logdir runs</c>).</summary>
+    public const string TensorBoardDir = "tensorboard";
+
     /// <summary>The folder <c>eval</c> writes beside a model by default: <c>eval-test</c> or <c>eval-val</c>.</summary>
     public static string EvalDir(EvalSplit split) => "eval-" + split.ToString().ToLowerInvariant();
 
@@ -50,5 +53,5 @@ public static class RunFiles
 
     /// <summary>Sub-folders the tool writes into a run folder: the checkpoint, its staging copies and the default eval folders.</summary>
     public static IReadOnlyList<string> Folders { get; } =
-        [CheckpointDir, CheckpointDir + ".new", CheckpointDir + ".old", .. Enum.GetValues<EvalSplit>().Select(EvalDir)];
+        [CheckpointDir, CheckpointDir + ".new", CheckpointDir + ".old", TensorBoardDir, .. Enum.GetValues<EvalSplit>().Select(EvalDir)];
 }

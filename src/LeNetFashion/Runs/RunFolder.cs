@@ -288,5 +288,7 @@ public sealed class RunFolder : IDisposable
         sub.StartsWith(RunFiles.CheckpointDir, StringComparison.Ordinal)
             ? name is "state.json" or "history.csv" or "last-model.dat" or "best-model.dat" or "optimizer.dat"
                 || name.EndsWith(".safetensors", StringComparison.Ordinal) || name.EndsWith(".state.dat", StringComparison.Ordinal)
-            : RunFiles.Files.Contains(name) || name.EndsWith(".tmp", StringComparison.Ordinal);
+            : sub == RunFiles.TensorBoardDir
+                ? name.StartsWith("events.out.tfevents.", StringComparison.Ordinal)
+                : RunFiles.Files.Contains(name) || name.EndsWith(".tmp", StringComparison.Ordinal);
 }

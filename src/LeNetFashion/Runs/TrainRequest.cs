@@ -32,4 +32,7 @@ public sealed record TrainRequest
     /// files were replaced, or <see cref="DataDir"/> points at other data of the same shape); refused otherwise.
     /// </summary>
     public bool AllowChangedData { get; init; }
+
+    /// <summary>Write TensorBoard event files into the run's <c>tensorboard/</c> folder (see <see cref="TensorBoardCallback"/>); on by default.</summary>
+    public bool TensorBoard { get; init; } = true;
 }

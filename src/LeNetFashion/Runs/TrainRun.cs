@@ -100,7 +100,8 @@ public static class TrainRun
         using var folder = run.ResumeDir is null ? RunFolder.CreateForTraining(request.Output, request.Overwrite) : RunFolder.OpenForResume(run.ResumeDir);
         var checkpoint = new Checkpoint(folder.Path);
         var clock = new FirstBatchClock();
-        List<TrainerCallback> outputs = [new CheckpointCallback(folder, checkpoint, config, run.DataDir, run.TestDir, dataSha256), clock, .. callbacks ?? [], reporter];
+        using var tensorboard = request.TensorBoard ? new TensorBoardCallback(folder.Path, config) : null;
+        List<TrainerCallback> outputs = [new CheckpointCallback(folder, checkpoint, config, run.DataDir, run.TestDir, dataSha256), clock, .. tensorboard is null ? Array.Empty<TrainerCallback>() : [tensorboard], .. callbacks ?? [], reporter];
         using var session = TrainingSession.Create(config, data, init, outputs, plan);
 
         RunOutputs.Announce(reporter, session, data, folder.Path);
@@ -128,7 +129,14 @@ public static class TrainRun
         }
 
         var result = session.Trainer.Fit(cancellationToken);
-        return RunOutputs.Write(folder, session, data, result, clock.Seconds);
+        var outcome = RunOutputs.Write(folder, session, data, result, clock.Seconds);
+        if (tensorboard?.EventFile is not null)
+        {
+            tensorboard.LogImage("confusion_matrix", folder.PathOf(RunFiles.ConfusionPng), Math.Max(0, result.History.Count - 1));
+            outcome = outcome with { Files = [.. outcome.Files, RunFiles.TensorBoardDir + "/"] };
+        }
+
+        return outcome;
     }
 
     /// <summary>SHA-256 of each data file the run reads, by standard name (training and test images and labels).</summary>

@@ -6,4 +6,8 @@ namespace LeNetFashion.Training;
 /// <param name="BatchCount">Batches per epoch.</param>
 /// <param name="SamplesDone">Samples processed in this epoch so far.</param>
 /// <param name="ElapsedSeconds">Seconds since the epoch started.</param>
-public readonly record struct BatchProgress(int Epoch, int BatchesDone, int BatchCount, long SamplesDone, double ElapsedSeconds);
+public readonly record struct BatchProgress(int Epoch, int BatchesDone, int BatchCount, long SamplesDone, double ElapsedSeconds)
+{
+    /// <summary>The mean cross-entropy of the training batch just done; NaN for the report after validation.</summary>
+    public double Loss { get; init; } = double.NaN;
+}

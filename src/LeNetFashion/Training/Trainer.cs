@@ -218,6 +218,7 @@ public sealed class Trainer : ITrainingState
             }
 
             var (start, length) = Split.Batch(b);
+            var batchLoss = double.NaN;
             using (var scope = NewDisposeScope())
             {
                 var (x, y) = order is null ? _data.Slice(start, length) : _data.Gather(order.narrow(0, start, length));
@@ -246,11 +247,12 @@ public sealed class Trainer : ITrainingState
                 }
 
                 trainLossSum += lossValue * (double)length;
+                batchLoss = lossValue;
                 trainCorrect += BatchAccuracy.Correct(logits, y);
             }
 
             samplesDone += length;
-            ReportBatch(new BatchProgress(epoch, b + 1, Split.BatchCount, samplesDone, watch.Elapsed.TotalSeconds));
+            ReportBatch(new BatchProgress(epoch, b + 1, Split.BatchCount, samplesDone, watch.Elapsed.TotalSeconds) { Loss = batchLoss });
         }
 
         if (ct.IsCancellationRequested)

@@ -230,7 +230,7 @@ public sealed class ResumeReliabilityTests : TestBase
         Assert.Empty(Directory.GetFiles(run.OutputDir, "*.tmp", SearchOption.AllDirectories));
         Assert.Empty(Directory.GetFiles(run.OutputDir, ".*", SearchOption.AllDirectories));
         Assert.Equal(
-            ["checkpoint", "confusion-matrix.csv", "confusion-matrix.png", "curves.png", "eval-test", "history.csv", "model.dat", "model.json", "report.html", "samples.png"],
+            ["checkpoint", "confusion-matrix.csv", "confusion-matrix.png", "curves.png", "eval-test", "history.csv", "model.dat", "model.json", "report.html", "samples.png", "tensorboard"],
             Directory.GetFileSystemEntries(run.OutputDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(
             ["confusion-matrix-normalized.png", "confusion-matrix.csv", "confusion-matrix.png", "metrics.json", "misclassified.png", "report.html"],

@@ -128,7 +128,7 @@ public sealed class RunFolderReliabilityTests : TestBase
         var r = Cli.Run("train", "--resume", Run, "--lr", "0.5", "--seed", "9", "--epochs", "4");
 
         Assert.Equal(ExitCodes.InvalidArguments, r.Code);
-        Assert.Contains("--resume continues with the run's own options; remove --lr, --seed (only --epochs, --data-dir, --test-dir, --kernels and --allow-changed-data may be given with --resume)", r.Error);
+        Assert.Contains("--resume continues with the run's own options; remove --lr, --seed (only --epochs, --data-dir, --test-dir, --kernels, --allow-changed-data and --no-tensorboard may be given with --resume)", r.Error);
     }
 
     [Fact]
