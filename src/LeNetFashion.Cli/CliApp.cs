@@ -53,5 +53,6 @@ public static class CliApp
             new SummarizeCommand(output, error),
             new PredictCommand(output, error),
             new ExportCommand(output, error),
+            new CompareCommand(output, error),
         };
 }

@@ -64,6 +64,27 @@ public sealed record Architecture(string Name, string Description, int MinSide, 
     public long StateDictElements(ModelSpec spec) =>
         StateDictShapes(spec).Aggregate(0L, (sum, kv) => SaturatingAdd(sum, kv.Value.Aggregate(1L, (a, d) => d == 0 || a <= long.MaxValue / d ? a * d : long.MaxValue)));
 
+    /// <summary>Number of trainable parameters for <paramref name="spec"/> (buffers such as batch norm's statistics excluded), without allocating them.</summary>
+    /// <param name="spec">The input and class specification.</param>
+    /// <returns>The count.</returns>
+    public long ParameterCount(ModelSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        lock (MetaLock)
+        {
+            set_default_device(META);
+            try
+            {
+                using var model = Create(spec);
+                return model.parameters().Sum(p => p.numel());
+            }
+            finally
+            {
+                set_default_device(CPU);
+            }
+        }
+    }
+
     private static long SaturatingAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 
     private static readonly object MetaLock = new();

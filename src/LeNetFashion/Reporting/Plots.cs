@@ -79,6 +79,53 @@ public static class Plots
     }
 
     /// <summary>
+    /// Writes the validation curves of several runs over each other, one colour per run with its name in the legend:
+    /// validation loss on the left, validation accuracy on the right (<c>compare.png</c>).
+    /// </summary>
+    /// <param name="path">Destination PNG, written atomically.</param>
+    /// <param name="runs">Each run's name and history, in legend order.</param>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void SaveComparison(string path, IReadOnlyList<(string Name, IReadOnlyList<EpochRecord> History)> runs)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(runs);
+        var palette = new ScottPlot.Palettes.Category10();
+        Plot Panel(string title, string yLabel, Func<EpochRecord, double> value, Alignment legend)
+        {
+            var plot = NewPlot();
+            for (var i = 0; i < runs.Count; i++)
+            {
+                var (name, history) = runs[i];
+                var line = plot.Add.Scatter(history.Select(r => (double)r.Epoch).ToArray(), history.Select(value).ToArray(), palette.GetColor(i));
+                line.MarkerShape = MarkerShape.FilledCircle;
+                line.MarkerSize = 5;
+                line.LegendText = name;
+            }
+
+            var last = Math.Max(0, runs.Select(r => r.History.Count == 0 ? 0 : r.History.Max(h => h.Epoch)).DefaultIfEmpty(0).Max());
+            var ticks = EpochTicks(0, last);
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                [.. ticks.Select(t => (double)t)], [.. ticks.Select(t => t.ToString(CultureInfo.InvariantCulture))]);
+            var (min, max) = EpochAxisLimits(0, last);
+            plot.Axes.SetLimitsX(min, max);
+            plot.Title(title);
+            plot.XLabel("epoch");
+            plot.YLabel(yLabel);
+            plot.ShowLegend(legend);
+            return plot;
+        }
+
+        var multiplot = new Multiplot(Panel("Validation loss", "Loss", r => r.ValLoss, Alignment.UpperRight)) { Layout = new ScottPlot.MultiplotLayouts.Columns() };
+        multiplot.AddPlot(Panel("Validation accuracy", "Acc", r => r.ValAcc, Alignment.LowerRight));
+        var bytes = WithInvariantCulture(() =>
+        {
+            using var image = multiplot.Render(CurvesWidth, CurvesHeight);
+            return image.GetImageBytes(ImageFormat.Png, 100);
+        });
+        IO.AtomicFile.WriteAllBytes(path, bytes);
+    }
+
+    /// <summary>
     /// The x-axis ticks of the curves for epochs <paramref name="firstEpoch"/>..<paramref name="lastEpoch"/>: whole
     /// epochs only, never outside the run's epochs, every epoch when there are at most <see cref="MaxEpochTicks"/>,
     /// else every <c>step</c> epochs (the smallest of 2, 5, 10, 20, 50, … that gives at most that many ticks).

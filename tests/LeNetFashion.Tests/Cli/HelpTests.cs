@@ -12,6 +12,7 @@ public sealed class HelpTests
     [InlineData("summarize")]
     [InlineData("predict")]
     [InlineData("export")]
+    [InlineData("compare")]
     public void Help_text_matches_the_approved_copy(string verb)
     {
         var output = new StringWriter();
