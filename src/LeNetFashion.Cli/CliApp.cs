@@ -54,5 +54,6 @@ public static class CliApp
             new PredictCommand(output, error),
             new ExportCommand(output, error),
             new CompareCommand(output, error),
+            new SweepCommand(output, error, cancellationToken),
         };
 }

@@ -23,12 +23,23 @@ internal sealed class TrainAction(TrainCommand command, TextWriter output, TextW
         var interactive = ReferenceEquals(Output, Console.Out) && !Console.IsOutputRedirected;
         var signal = 0;
 
+        var firstSignal = DateTime.MinValue;
+        var sweepChild = Environment.GetEnvironmentVariable(SweepRun.ChildVariable) == "1";
         void OnSignal(PosixSignalContext context)
         {
             if (cts.IsCancellationRequested)
             {
+                // A run started by sweep gets Ctrl+C from the terminal and from the sweep at once: the second within a
+                // second is the same interrupt, not a request to quit at once.
+                if (sweepChild && DateTime.UtcNow - firstSignal < TimeSpan.FromSeconds(1))
+                {
+                    context.Cancel = true;
+                }
+
                 return;
             }
+
+            firstSignal = DateTime.UtcNow;
 
             context.Cancel = true;
             signal = context.Signal == PosixSignal.SIGTERM ? 15 : 2;

@@ -13,6 +13,7 @@ public sealed class HelpTests
     [InlineData("predict")]
     [InlineData("export")]
     [InlineData("compare")]
+    [InlineData("sweep")]
     public void Help_text_matches_the_approved_copy(string verb)
     {
         var output = new StringWriter();
