@@ -31,9 +31,16 @@ public static class CliApp
 
             var root = BuildRootCommand(output, error, cancellationToken);
             var parse = root.Parse(args);
-            if (parse.Action is System.CommandLine.Invocation.ParseErrorAction parseError)
+            if (parse.Errors.Count > 0 && parse.Action is System.CommandLine.Invocation.ParseErrorAction)
             {
-                parseError.ShowHelp = false; // one line per error, not the whole help text
+                // One line, as every other error: the first problem, prefixed "error: " (System.CommandLine would print
+                // each error unprefixed, a blank line, and for a typo more lines and suggestions).
+                var first = parse.Errors[0].Message;
+                var unmatched = parse.UnmatchedTokens;
+                error.WriteLine("error: " + (unmatched.Count > 0
+                    ? $"unknown {(unmatched[0].StartsWith('-') ? "option" : "command or argument")} '{unmatched[0]}'{(unmatched.Count > 1 ? $" (and {unmatched.Count - 1} more unrecognized argument(s))" : "")}; see --help"
+                    : IO.Messages.FirstLine(first)));
+                return ExitCodes.InvalidArguments;
             }
 
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });

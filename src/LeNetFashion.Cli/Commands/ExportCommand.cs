@@ -20,11 +20,12 @@ internal sealed class ExportCommand : Command
 
     private readonly Option<string> _out = CommonOptions.NonEmpty(new Option<string>("--out", "-o")
     {
-        Description = "File to write (replaced atomically when it exists).",
+        Description = "File to write, ending in .safetensors; an existing file is replaced (atomically) only with --overwrite.",
         Required = true,
         HelpName = "path",
     });
 
+    private readonly Option<bool> _overwrite = new("--overwrite") { Description = "Replace --out when it exists." };
     private readonly Option<bool> _verbose = CommonOptions.Verbose();
 
     /// <summary>Creates the command; its action writes to <paramref name="output"/> and <paramref name="error"/>.</summary>
@@ -34,6 +35,7 @@ internal sealed class ExportCommand : Command
         Options.Add(_model);
         Options.Add(_format);
         Options.Add(_out);
+        Options.Add(_overwrite);
         Options.Add(_verbose);
         Action = new ExportAction(this, output, error, _verbose);
     }
@@ -43,7 +45,7 @@ internal sealed class ExportCommand : Command
         protected override int Run(ParseResult parse)
         {
             TorchRuntime.EnsureLoaded();
-            var r = ExportRun.Execute(new ExportRequest(parse.GetValue(command._model)!, parse.GetValue(command._out)!));
+            var r = ExportRun.Execute(new ExportRequest(parse.GetValue(command._model)!, parse.GetValue(command._out)!, parse.GetValue(command._overwrite)));
             Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {r.Path}: {r.Tensors} tensors, {r.Parameters:N0} float32 parameters, architecture {r.Architecture}"));
             return ExitCodes.Success;
         }

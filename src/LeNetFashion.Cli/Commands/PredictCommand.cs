@@ -78,6 +78,14 @@ internal sealed class PredictCommand : Command
         });
         Validators.Add(r =>
         {
+            // System.CommandLine gives tokens it does not know to the picture list; "--jsn" is a typo, not a picture.
+            if (r.GetValue(_images)?.FirstOrDefault(t => t.StartsWith('-') && !File.Exists(t)) is { } option)
+            {
+                r.AddError($"unknown option '{option}'; see --help");
+            }
+        });
+        Validators.Add(r =>
+        {
             if (r.GetValue(_logits) && !r.GetValue(_json))
             {
                 r.AddError("--logits: the logits are printed in the JSON lines only; add --json");
@@ -126,6 +134,8 @@ internal sealed class PredictCommand : Command
             return result.Errors.Count == 0 ? ExitCodes.Success : ExitCodes.BadInput;
         }
 
+        private static readonly JsonSerializerOptions JsonLines = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
         private static string Json(Prediction p, Preparation preparation)
         {
             var line = new Dictionary<string, object?>
@@ -153,7 +163,8 @@ internal sealed class PredictCommand : Command
                 line.Remove("logits");
             }
 
-            return JsonSerializer.Serialize(line);
+            // Never fails: a non-finite number (which the model checks make unexpected) is written as "NaN"/"Infinity".
+            return JsonSerializer.Serialize(line, JsonLines);
         }
 
         private static string Text(Prediction p)

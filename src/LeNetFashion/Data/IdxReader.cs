@@ -45,6 +45,13 @@ public static class IdxReader
         byte[] bytes;
         try
         {
+            // A pipe or device states no length and may never end (opening a pipe blocks until something writes to it);
+            // an IDX file has at least its 4-byte magic number, so length 0 is refused before opening.
+            if (File.Exists(path) && IO.Files.Length(path) == 0)
+            {
+                throw new DataFormatException($"{path}: empty (0 bytes) or not a regular file (a device or pipe); expected an IDX file", path);
+            }
+
             using var file = File.OpenRead(path);
             bytes = ReadLimited(file, path, "the file", expectedDimensions);
         }

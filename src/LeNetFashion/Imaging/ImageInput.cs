@@ -417,6 +417,16 @@ public static class ImageInput
             return DecodeWhole(name, codec, scaled.Width, scaled.Height, background);
         }
 
+        // An interlaced PNG decoded in strips is decoded whole once per strip (a 16000 × 16000 one took 101 s of CPU):
+        // up to FallbackPixels it is decoded whole once, above that refused.
+        if (codec.EncodedFormat == SKEncodedImageFormat.Png && IsInterlacedPng(data))
+        {
+            return (long)w * h <= FallbackPixels
+                ? DecodeWhole(name, codec, w, h, background)
+                : throw new DataFormatException(string.Create(CultureInfo.InvariantCulture,
+                    $"{name}: an interlaced {w} × {h} PNG; interlaced pictures are read whole, up to {FallbackPixels:N0} pixels; save it smaller or not interlaced"), name);
+        }
+
         var k = (int)Math.Ceiling(Math.Max(w, h) / (double)WorkingSide);
         var (rw, rh) = ((w + k - 1) / k, (h + k - 1) / k);
         var premultiplied = new float[rw * rh];
@@ -462,6 +472,13 @@ public static class ImageInput
         }
 
         return (grey, rw, rh, hadTransparency);
+    }
+
+    /// <summary>Whether a PNG's header says Adam7 interlacing (IHDR's last byte, at offset 28 of the file).</summary>
+    private static bool IsInterlacedPng(SKData data)
+    {
+        var bytes = data.AsSpan();
+        return bytes.Length > 28 && bytes[12] == (byte)'I' && bytes[13] == (byte)'H' && bytes[14] == (byte)'D' && bytes[15] == (byte)'R' && bytes[28] == 1;
     }
 
     /// <summary>Rows per strip of <see cref="ForEachRow"/>.</summary>

@@ -27,10 +27,14 @@ public sealed record ModelSpec(int Channels, int Height, int Width, IReadOnlyLis
     /// <param name="inputShape">Shape of one sample, <c>[C, H, W]</c>; null = <c>[1, 28, 28]</c> (files written before it was stored).</param>
     /// <param name="classNames">Class names by label.</param>
     /// <returns>The specification.</returns>
-    /// <exception cref="ArgumentException">The shape is not three positive sizes of at most 4,096, or fewer than two class names.</exception>
-    public static ModelSpec From(IReadOnlyList<long>? inputShape, IReadOnlyList<string> classNames)
+    /// <exception cref="ArgumentException">The shape is not three positive sizes of at most 4,096, or the class names are null, fewer than two, empty, repeated, or hold control or formatting characters.</exception>
+    public static ModelSpec From(IReadOnlyList<long>? inputShape, IReadOnlyList<string>? classNames)
     {
-        ArgumentNullException.ThrowIfNull(classNames);
+        if (classNames is null)
+        {
+            throw new ArgumentException("class names: none (null); expected a list of at least 2 names");
+        }
+
         inputShape ??= FashionMnist.InputShape;
         if (inputShape.Count != 3 || inputShape.Any(s => s < 1 || s > MaxSide) || inputShape[0] > MaxChannels)
         {
@@ -42,9 +46,14 @@ public sealed record ModelSpec(int Channels, int Height, int Width, IReadOnlyLis
             throw new ArgumentException("class names: an empty or null name; every class needs a name");
         }
 
-        if (classNames.FirstOrDefault(n => n.Any(char.IsControl)) is { } odd)
+        if (classNames.FirstOrDefault(n => n.Any(IsHidden)) is { } odd)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"class names: name {IndexOf(classNames, odd)} holds control characters (terminal escapes or line breaks), which would be printed raw"));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"class names: name {IndexOf(classNames, odd)} holds control or formatting characters (terminal escapes, line breaks, direction overrides), which would be printed raw"));
+        }
+
+        if (classNames.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"class names: '{twice.Key}' is the name of {twice.Count()} classes; every class needs its own name"));
         }
 
         if (classNames.Count < 2)
@@ -54,6 +63,9 @@ public sealed record ModelSpec(int Channels, int Height, int Width, IReadOnlyLis
 
         return new ModelSpec((int)inputShape[0], (int)inputShape[1], (int)inputShape[2], classNames);
     }
+
+    /// <summary>A control character or an invisible formatting one (U+202E, the right-to-left override, reorders a printed line).</summary>
+    public static bool IsHidden(char c) => char.IsControl(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Format;
 
     private static int IndexOf(IReadOnlyList<string> names, string name)
     {

@@ -52,7 +52,7 @@ public static class EvalRun
             }
             catch (ArgumentException e)
             {
-                throw new UsageException(
+                throw new ModelFileException(
                     string.Create(CultureInfo.InvariantCulture, $"--split val: the model's own split (batch size {options.BatchSize}, train rate {options.TrainRate}) does not fit the {set.Count:N0} training images in {dataDir}: {e.Message}"), e);
             }
 

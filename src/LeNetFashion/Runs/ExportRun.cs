@@ -2,8 +2,9 @@ namespace LeNetFashion.Runs;
 
 /// <summary>What <c>export</c> writes.</summary>
 /// <param name="Model">The model file to read.</param>
-/// <param name="Out">The file to write (replaced atomically).</param>
-public sealed record ExportRequest(string Model, string Out);
+/// <param name="Out">The file to write, ending in <c>.safetensors</c>.</param>
+/// <param name="Overwrite">Replace <paramref name="Out"/> (atomically) when it exists; refused otherwise.</param>
+public sealed record ExportRequest(string Model, string Out, bool Overwrite = false);
 
 /// <summary>What <c>export</c> wrote.</summary>
 /// <param name="Path">The file written (full path).</param>
@@ -40,6 +41,18 @@ public static class ExportRun
         if (target == model || target == System.IO.Path.GetFullPath(ModelStore.MetadataPath(request.Model)))
         {
             throw new IOException($"--out {request.Out}: is the model being exported (or its metadata); choose another file");
+        }
+
+        // Only a .safetensors name: the tool tells formats by extension, so a safetensors file written as model.dat,
+        // model.json or a data file would break the run it lands in; and an existing file only with --overwrite.
+        if (!SafetensorsFile.IsSafetensors(target))
+        {
+            throw new IOException($"--out {request.Out}: expected a file name ending in {SafetensorsFile.Extension} (the format is told by the extension)");
+        }
+
+        if (File.Exists(target) && !request.Overwrite)
+        {
+            throw new IOException($"--out {request.Out}: exists; add --overwrite to replace it");
         }
 
         var (classifier, metadata) = ModelStore.Load(request.Model);

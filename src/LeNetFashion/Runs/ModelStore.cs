@@ -38,6 +38,9 @@ public static class ModelStore
     public static void SaveMetadata(string modelPath, ModelMetadata metadata) =>
         AtomicFile.WriteAllText(MetadataPath(modelPath), JsonSerializer.Serialize(metadata with { ModelSha256 = Sha256Of(modelPath) }, JsonOptions) + "\n");
 
+    /// <summary>Largest <c>model.json</c> read, in bytes (16 MiB; the tool writes a few KB).</summary>
+    public const long MaxMetadataBytes = 16L << 20;
+
     private static string Sha256Of(string path)
     {
         using var stream = File.OpenRead(path);
@@ -58,10 +61,21 @@ public static class ModelStore
             throw new ModelFileException($"{modelPath}: model file not found");
         }
 
+        if (IO.Files.Length(modelPath) == 0)
+        {
+            throw new ModelFileException($"{modelPath}: empty (0 bytes) or not a regular file (a device or pipe); expected the weights file that train writes");
+        }
+
         var jsonPath = MetadataPath(modelPath);
         if (!File.Exists(jsonPath))
         {
             throw new ModelFileException($"{jsonPath}: model metadata not found; expected the JSON that train writes beside the model file");
+        }
+
+        var jsonBytes = IO.Files.Length(jsonPath);
+        if (jsonBytes == 0 || jsonBytes > MaxMetadataBytes)
+        {
+            throw new ModelFileException(string.Create(CultureInfo.InvariantCulture, $"{jsonPath}: {(jsonBytes == 0 ? "empty (0 bytes) or not a regular file" : $"{jsonBytes:N0} bytes")}; model metadata is a JSON file of at most {MaxMetadataBytes:N0} bytes"));
         }
 
         ModelMetadata? metadata;
@@ -205,7 +219,25 @@ public static class ModelStore
 
         RequireFiniteWeights(model, path);
         model.eval();
-        return new Classifier(model, architecture, spec, preprocessing);
+        var classifier = new Classifier(model, architecture, spec, preprocessing);
+        RequireFiniteOutput(classifier, path);
+        return classifier;
+    }
+
+    /// <summary>
+    /// Refuses weights that are finite but so large that the model's output overflows float32 (NaN or infinite logits
+    /// for a mid-grey picture): every answer would be class 0 with NaN probabilities.
+    /// </summary>
+    /// <exception cref="ModelFileException">One line naming the file.</exception>
+    private static void RequireFiniteOutput(Classifier classifier, string path)
+    {
+        var spec = classifier.Spec;
+        using var probe = full(new long[] { 1, spec.Channels, spec.Height, spec.Width }, (byte)128, ScalarType.Byte);
+        if (classifier.PredictLogits(probe)[0].Any(v => !float.IsFinite(v)))
+        {
+            classifier.Dispose();
+            throw new ModelFileException($"{path}: the model's output for a mid-grey picture is not a finite number (its weights are finite but so large that float32 overflows); the file is damaged or comes from a run that diverged");
+        }
     }
 
     /// <summary>

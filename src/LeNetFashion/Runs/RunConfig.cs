@@ -115,6 +115,7 @@ public sealed record RunConfig
         Check(Epochs >= 1, $"--epochs {Epochs}: expected a positive whole number");
         Check(BatchSize >= 1, $"--batch-size (batch_size) {BatchSize}: expected a positive whole number");
         Check(double.IsFinite(LearningRate) && LearningRate > 0, $"--lr (learning_rate) {V(LearningRate)}: expected a positive finite number");
+        Check(!(LearningRate > 0) || (float)LearningRate >= float.Epsilon, $"--lr (learning_rate) {V(LearningRate)}: below float32's smallest positive number (1.4e-45), so the weights would never change");
         Check(TrainRate > 0 && TrainRate < 1, $"--train-rate (train_rate) {V(TrainRate)}: expected a number strictly between 0 and 1");
         Check(Optimizers.Names.Contains(Optimizer), $"--optimizer {Optimizer}: expected one of {string.Join(", ", Optimizers.Names)}");
         Check(Momentum >= 0 && Momentum < 1, $"--momentum {V(Momentum)}: expected a number from 0 to below 1");
@@ -158,7 +159,17 @@ public sealed record RunConfig
                 throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--config {path}: {info.Length:N0} bytes; a configuration is at most {MaxConfigBytes:N0} bytes"));
             }
 
-            text = File.ReadAllText(path);
+            // Read no further than the limit: a device such as /dev/zero states no length and never ends.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+            var buffer = new byte[MaxConfigBytes + 1];
+            var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (read > MaxConfigBytes)
+            {
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--config {path}: more than {MaxConfigBytes:N0} bytes (a device?); a configuration is a small JSON file"));
+            }
+
+            var bom = read >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0;
+            text = System.Text.Encoding.UTF8.GetString(buffer, bom, read - bom);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

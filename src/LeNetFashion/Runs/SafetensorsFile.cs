@@ -84,6 +84,11 @@ public static class SafetensorsFile
             throw new ModelFileException($"{path}: model file not found");
         }
 
+        if (IO.Files.Length(path) == 0)
+        {
+            throw new ModelFileException($"{path}: empty (0 bytes) or not a regular file (a device or pipe); expected a safetensors file");
+        }
+
         try
         {
             using var file = File.OpenRead(path);

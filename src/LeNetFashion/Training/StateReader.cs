@@ -37,13 +37,28 @@ public sealed class StateReader(string directory, JsonObject values)
     /// <summary>Reads a tensor set saved with <see cref="StateWriter.SetTensors"/>.</summary>
     /// <param name="name">Its name.</param>
     /// <returns>Tensors by key on the CPU; the caller owns and disposes them.</returns>
-    /// <exception cref="InvalidDataException">Missing or unreadable file.</exception>
+    /// <exception cref="InvalidDataException">Missing or unreadable file, or NaN or infinite values.</exception>
     public Dictionary<string, Tensor> GetTensors(string name)
     {
         var path = FilePath(name);
         try
         {
             var loaded = TorchSharp.PyBridge.Safetensors.LoadStateDict(path);
+            // A checkpoint is written only after an epoch with finite losses; NaN or infinite values mean damage, and
+            // resuming them would end in a model of NaN weights written over a good one.
+            foreach (var (key, tensor) in loaded)
+            {
+                if (tensor.is_floating_point() && !tensor.isfinite().all().item<bool>())
+                {
+                    foreach (var t in loaded.Values)
+                    {
+                        t.Dispose();
+                    }
+
+                    throw new InvalidDataException($"{Path.GetFileName(path)}: '{key}' holds NaN or infinite values");
+                }
+            }
+
             return loaded.ToDictionary(kv => kv.Key, kv => kv.Value.DetachFromDisposeScope());
         }
         catch (Exception e) when (e is not OutOfMemoryException and not InvalidDataException)

@@ -39,7 +39,7 @@ public sealed class OptionValidationTests
     {
         var (code, error) = Run(verb, option, value);
         Assert.Equal(1, code);
-        Assert.Equal(message, error.Trim());
+        Assert.Equal("error: " + message, error.Trim());
     }
 
     [Theory]

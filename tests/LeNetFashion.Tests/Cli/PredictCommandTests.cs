@@ -142,7 +142,7 @@ public sealed class PredictCommandTests(TrainedModelFixture trained) : TestBase,
         var r = Reliability.Cli.Run("summarize", "--input-size", "1,12000,12000");
 
         Reliability.Cli.AssertError(r, ExitCodes.InvalidArguments,
-            "--input-size 1,12000,12000: at most 4 channels and 2048 × 2048 pixels (the forward pass of a larger input takes gigabytes); lenet expects 1,28,28");
+            "--input-size 1,12000,12000: at most 4 channels and 512 × 512 pixels (the forward pass of a larger input takes gigabytes); lenet expects 1,28,28");
     }
 
     [Fact]

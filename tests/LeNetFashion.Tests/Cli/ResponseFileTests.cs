@@ -31,7 +31,7 @@ public sealed class ResponseFileTests : TestBase
         Assert.True(shown.Code == 0, shown.Error);
         Assert.Contains("--epochs <n>", shown.Output);
         Assert.Equal(ExitCodes.InvalidArguments, refused.Code);
-        Assert.Equal("--epochs 0: expected an integer of at least 1", CliRunner.OneLine(refused.Error));
+        Assert.Equal("error: --epochs 0: expected an integer of at least 1", CliRunner.OneLine(refused.Error));
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class ResumeConsoleTests : TestBase
         var r = Reliability.Cli.Run("train", "--resume", TempDir, "--arch", "lenet", "--seed", "1");
         Assert.Equal(ExitCodes.InvalidArguments, r.Code);
         Assert.Equal(
-            "--resume continues with the run's own options; remove --arch, --seed (only --epochs, --data-dir, --test-dir, --kernels, --allow-changed-data and --no-tensorboard may be given with --resume)",
+            "error: --resume continues with the run's own options; remove --arch, --seed (only --epochs, --data-dir, --test-dir, --kernels, --allow-changed-data and --no-tensorboard may be given with --resume)",
             Reliability.Cli.OneLine(r.Error));
     }
 

@@ -46,7 +46,7 @@ public sealed class BadDataReliabilityTests : TestBase
                 return (Data, $"--data-dir {Data}: missing t10k-images-idx3-ubyte[.gz]; expected t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz] (or t10k-images.idx3-ubyte[.gz] and t10k-labels.idx1-ubyte[.gz]) (get them with: bash scripts/get-data.sh)");
             case "empty file":
                 Write(images, []);
-                return (Data, $"{images}: file is empty; expected an IDX file (gzip or raw)");
+                return (Data, $"{images}: empty (0 bytes) or not a regular file (a device or pipe); expected an IDX file");
             case "HTML page saved under the file name":
                 Write(images, "<!DOCTYPE html>\n<html><body>404 Not Found</body></html>\n"u8.ToArray());
                 return (Data, $"{images}: not an IDX file: magic number 0x3C21444F (1008813135), expected 0x00000803 (2051) (the file looks like text or HTML, not IDX)");

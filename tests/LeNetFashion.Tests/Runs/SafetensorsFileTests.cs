@@ -186,7 +186,7 @@ public sealed class SafetensorsFileTests : TestBase
 
         var e = Assert.Throws<ModelFileException>(() => ModelStore.Load(path));
 
-        Assert.Equal($"{path}: not a valid safetensors file: metadata: class names: name 3 holds control characters (terminal escapes or line breaks), which would be printed raw", e.Message);
+        Assert.Equal($"{path}: not a valid safetensors file: metadata: class names: name 3 holds control or formatting characters (terminal escapes, line breaks, direction overrides), which would be printed raw", e.Message);
     }
 
     [Fact]

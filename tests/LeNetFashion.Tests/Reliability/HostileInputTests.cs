@@ -1,0 +1,108 @@
+using LeNetFashion.Cli;
+using LeNetFashion.Data;
+using LeNetFashion.Imaging;
+using LeNetFashion.Models;
+using LeNetFashion.Runs;
+using LeNetFashion.Tests.Imaging;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace LeNetFashion.Tests.Reliability;
+
+/// <summary>Hostile inputs a tester found after the first round (issue 18): each refused with one line and the right exit code.</summary>
+[Collection("Torch")]
+public sealed class HostileInputTests(TrainedModelFixture trained) : TestBase, IClassFixture<TrainedModelFixture>
+{
+    [Fact]
+    public void Finite_weights_so_large_that_the_output_overflows_are_refused_when_loading()
+    {
+        manual_seed(1);
+        using var classifier = Classifier.Create(Architectures.LeNet, ModelSpec.FashionMnist, Preprocessing.ToTensor);
+        using (no_grad())
+        {
+            classifier.Model.get_parameter("fc.4.weight")!.fill_(3.4e38f);
+        }
+
+        var path = TempFile("huge.safetensors");
+        SafetensorsFile.Save(path, classifier);
+
+        var e = Assert.Throws<ModelFileException>(() => ModelStore.Load(path));
+
+        Assert.Equal($"{path}: the model's output for a mid-grey picture is not a finite number (its weights are finite but so large that float32 overflows); the file is damaged or comes from a run that diverged", e.Message);
+    }
+
+    [Fact]
+    public void A_device_as_config_or_model_file_is_refused_without_reading_it()
+    {
+        Cli.AssertError(Cli.Run("train", "--config", "/dev/zero"), ExitCodes.InvalidArguments,
+            "--config /dev/zero: more than 1,048,576 bytes (a device?); a configuration is a small JSON file");
+        var model = TempFile("model.dat");
+        File.CreateSymbolicLink(model, "/dev/zero");
+        File.Copy(Path.Combine(trained.RunDir, "model.json"), TempFile("model.json"));
+        Cli.AssertError(Cli.Run("predict", "--model", model, "--idx", Path.Combine(trained.DataDir, "t10k-images-idx3-ubyte.gz")), ExitCodes.BadInput,
+            $"{model}: empty (0 bytes) or not a regular file (a device or pipe); expected the weights file that train writes");
+    }
+
+    [Fact]
+    public void Export_writes_only_safetensors_names_and_replaces_a_file_only_with_overwrite()
+    {
+        var model = Path.Combine(trained.RunDir, "model.dat");
+        var other = TempFile("other-run-model.dat");
+        File.WriteAllText(other, "someone's model");
+        var out1 = TempFile("m.safetensors");
+
+        Cli.AssertError(Cli.Run("export", "--model", model, "--out", other), ExitCodes.OutputError,
+            $"--out {other}: expected a file name ending in .safetensors (the format is told by the extension)");
+        Assert.Equal(0, Cli.Run("export", "--model", model, "--out", out1).Code);
+        Cli.AssertError(Cli.Run("export", "--model", model, "--out", out1), ExitCodes.OutputError, $"--out {out1}: exists; add --overwrite to replace it");
+        Assert.Equal(0, Cli.Run("export", "--model", model, "--out", out1, "--overwrite").Code);
+        Assert.Equal("someone's model", File.ReadAllText(other));
+    }
+
+    [Fact]
+    public void A_large_interlaced_png_is_refused_at_once_instead_of_decoded_once_per_strip()
+    {
+        var png = Pictures.LargeGreyPng(4200, 4200, 255, new SkiaSharp.SKRectI(1000, 1000, 3000, 3000), 0, interlaced: true);
+
+        var e = Assert.Throws<DataFormatException>(() => ImageInput.Decode("big.png", png, 28, 28, InvertMode.Auto));
+
+        Assert.Equal("big.png: an interlaced 4200 × 4200 PNG; interlaced pictures are read whole, up to 16,777,216 pixels; save it smaller or not interlaced", e.Message);
+    }
+
+    [Theory]
+    [InlineData(new[] { "a", "b", "a" }, "class names: 'a' is the name of 2 classes; every class needs its own name")]
+    [InlineData(new[] { "a", "b\u202Ec" }, "class names: name 1 holds control or formatting characters (terminal escapes, line breaks, direction overrides), which would be printed raw")]
+    [InlineData(null, "class names: none (null); expected a list of at least 2 names")]
+    public void Class_names_that_are_repeated_hidden_or_missing_are_refused(string[]? names, string message) =>
+        Assert.Equal(message, Assert.Throws<ArgumentException>(() => ModelSpec.From(null, names)).Message);
+
+    [Fact]
+    public void Unknown_options_are_one_line_and_never_taken_for_pictures()
+    {
+        Cli.AssertError(Cli.Run("predict", "--model", "m.dat", "--jsn", "x.png"), ExitCodes.InvalidArguments, "unknown option '--jsn'; see --help");
+        Cli.AssertError(Cli.Run("train", "--epochz", "3"), ExitCodes.InvalidArguments, "unknown option '--epochz' (and 1 more unrecognized argument(s)); see --help");
+        Cli.AssertError(Cli.Run("trian"), ExitCodes.InvalidArguments, "unknown command or argument 'trian'; see --help");
+        Cli.AssertError(Cli.Run("train", "--lr", "1e-320"), ExitCodes.InvalidArguments,
+            "--lr (learning_rate) 1E-320: below float32's smallest positive number (1.4e-45), so the weights would never change");
+    }
+
+    [Fact]
+    public void A_nan_in_the_checkpoint_s_best_weights_is_a_damaged_checkpoint_not_a_nan_model()
+    {
+        var run = Path.Combine(TempDir, "run");
+        var data = Fixtures.SeparableDataset(Path.Combine(TempDir, "data"), 160, 16);
+        Assert.Equal(0, Cli.Run("train", "--data-dir", data, "--epochs", "2", "--batch-size", "16", "--seed", "1", "--threads", "1", "--no-tensorboard", "--output", run).Code);
+        var model = File.ReadAllBytes(Path.Combine(run, "model.dat"));
+        var best = Path.Combine(run, RunFiles.CheckpointDir, "best_weights.weights.safetensors");
+        var bytes = File.ReadAllBytes(best);
+        var dataStart = 8 + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        BitConverter.GetBytes(float.NaN).CopyTo(bytes, dataStart);
+        File.WriteAllBytes(best, bytes);
+
+        var r = Cli.Run("train", "--resume", run, "--epochs", "3");
+
+        Assert.Equal(ExitCodes.BadInput, r.Code);
+        Assert.Matches("^error: --resume .+ is damaged \\(.*best_weights.weights.safetensors: '[^']+' holds NaN or infinite values.*\\); start a new run or resume another folder$", Cli.OneLine(r.Error));
+        Assert.Equal(model, File.ReadAllBytes(Path.Combine(run, "model.dat")));
+    }
+}
