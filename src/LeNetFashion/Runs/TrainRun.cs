@@ -54,6 +54,12 @@ public static class TrainRun
 
         config.Validate();
         var (dataset, resolvedDataDir) = TrainingData.Resolve(config.Dataset, dataDir, testDir);
+        if (resumed is not null && resumed.Options.Dataset is { } trained && trained != dataset.Name)
+        {
+            // Not even --allow-changed-data: other classes and pictures would mix two runs' results in one folder.
+            throw new UsageException($"--data-dir {dataDir}: a {dataset.Name} data set, but the run in {request.Resume} was trained on {trained}; resume it with its own kind of data, or start a new run");
+        }
+
         config = config with
         {
             Dataset = dataset.Name,
@@ -114,7 +120,8 @@ public static class TrainRun
         if (run.Resumed is { } resumed)
         {
             checkpoint.Load(resumed, session.Trainer.StatefulParts);
-            if (session.Trainer.History.Count != resumed.EpochsCompleted || session.Best.Epoch != resumed.BestEpoch)
+            if (session.Trainer.History.Count != resumed.EpochsCompleted || session.Best.Epoch != resumed.BestEpoch
+                || (session.Best.Epoch is { } bestEpoch && session.Best.ValAcc != session.Trainer.History[bestEpoch].ValAcc))
             {
                 throw new ModelFileException($"--resume {run.ResumeDir}: the checkpoint in {Path.Combine(run.ResumeDir!, RunFiles.CheckpointDir)} is damaged (state.json says {resumed.EpochsCompleted} epochs and best epoch {resumed.BestEpoch?.ToString(CultureInfo.InvariantCulture) ?? "none"}, its parts {session.Trainer.History.Count} and {session.Best.Epoch?.ToString(CultureInfo.InvariantCulture) ?? "none"}); start a new run or resume another folder");
             }

@@ -42,6 +42,11 @@ public sealed class BestWeights : TrainerCallback, ITrainingState, IDisposable
         ArgumentNullException.ThrowIfNull(state);
         Epoch = state.Get<int?>("epoch");
         _bestValAcc = state.Get<double>("val_acc");
+        if (Epoch is not null && !(_bestValAcc is >= 0 and <= 1))
+        {
+            throw new InvalidDataException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"best validation accuracy {_bestValAcc}: expected a number in [0, 1]"));
+        }
+
         Replace(Epoch is null ? null : state.GetTensors("weights"));
     }
 

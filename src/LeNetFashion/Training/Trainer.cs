@@ -125,6 +125,15 @@ public sealed class Trainer : ITrainingState
             throw new InvalidDataException("the history does not list epochs 0, 1, 2, … up to the completed count");
         }
 
+        // Values a run cannot produce mean an edited or damaged checkpoint; resumed, they would be copied into
+        // history.csv and model.json as results.
+        if (history.FirstOrDefault(r => !(r.TrainAcc is >= 0 and <= 1) || !(r.ValAcc is >= 0 and <= 1) || !(r.TrainLoss >= 0) || !double.IsFinite(r.TrainLoss)
+            || !(r.ValLoss >= 0) || !double.IsFinite(r.ValLoss) || !(r.Seconds >= 0) || !double.IsFinite(r.Seconds) || !(r.LearningRate > 0) || !double.IsFinite(r.LearningRate)) is { } odd)
+        {
+            throw new InvalidDataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"history epoch {odd.Epoch} holds values no run gives (accuracies in [0, 1], losses, seconds and learning rate finite and not negative)"));
+        }
+
         var weights = state.GetTensors("model");
         try
         {

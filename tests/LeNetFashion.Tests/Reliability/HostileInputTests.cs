@@ -105,4 +105,62 @@ public sealed class HostileInputTests(TrainedModelFixture trained) : TestBase, I
         Assert.Matches("^error: --resume .+ is damaged \\(.*best_weights.weights.safetensors: '[^']+' holds NaN or infinite values.*\\); start a new run or resume another folder$", Cli.OneLine(r.Error));
         Assert.Equal(model, File.ReadAllBytes(Path.Combine(run, "model.dat")));
     }
+
+    [Theory]
+    [InlineData("trainer", "history", "history epoch 0 holds values no run gives (accuracies in [0, 1], losses, seconds and learning rate finite and not negative)")]
+    [InlineData("best_weights", "val_acc", "best validation accuracy 2: expected a number in [0, 1]")]
+    public void State_json_values_no_run_gives_are_a_damaged_checkpoint(string part, string key, string problem)
+    {
+        var run = Path.Combine(TempDir, "run");
+        var data = Fixtures.SeparableDataset(Path.Combine(TempDir, "data"), 160, 16);
+        Assert.Equal(0, Cli.Run("train", "--data-dir", data, "--epochs", "2", "--batch-size", "16", "--seed", "1", "--threads", "1", "--no-tensorboard", "--output", run).Code);
+        var statePath = Path.Combine(run, RunFiles.CheckpointDir, "state.json");
+        var state = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(statePath))!;
+        if (key == "history")
+        {
+            state["states"]![part]![key]![0]!["val_acc"] = 5;
+        }
+        else
+        {
+            state["states"]![part]![key] = 2.0;
+        }
+
+        File.WriteAllText(statePath, state.ToJsonString());
+
+        var r = Cli.Run("train", "--resume", run, "--epochs", "3");
+
+        Assert.Equal(ExitCodes.BadInput, r.Code);
+        Assert.Contains(problem, Cli.OneLine(r.Error));
+    }
+
+    [Fact]
+    public void Resuming_a_fashion_mnist_run_on_a_folder_data_set_is_refused_even_when_changed_data_is_allowed()
+    {
+        var run = Path.Combine(TempDir, "run");
+        var data = Fixtures.SeparableDataset(Path.Combine(TempDir, "data"), 160, 16);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var interrupted = TrainRun.Execute(new TrainRequest
+        {
+            DataDir = data,
+            Config = new RunConfig { Epochs = 3, BatchSize = 16, Device = LeNetFashion.Runtime.ComputeDevice.Cpu, Threads = 1, Seed = 1 },
+            Output = run,
+            TensorBoard = false,
+        }, new RecordingReporter(cancel, 0), cancel.Token);
+        Assert.Equal(LeNetFashion.Training.TrainingOutcome.Interrupted, interrupted.Training.Outcome);
+        var folder = Path.Combine(TempDir, "pictures");
+        foreach (var part in new[] { "train", "test" })
+        {
+            foreach (var c in new[] { "a", "b" })
+            {
+                Directory.CreateDirectory(Path.Combine(folder, part, c));
+                for (var i = 0; i < 4; i++)
+                {
+                    File.WriteAllBytes(Path.Combine(folder, part, c, $"{i}.png"), Pictures.Png(28, 28, SkiaSharp.SKColors.Black, new SkiaSharp.SKRectI(4, 4, 10 + (i * 3), 20), SkiaSharp.SKColors.White));
+                }
+            }
+        }
+
+        Cli.AssertError(Cli.Run("train", "--resume", run, "--data-dir", folder, "--allow-changed-data"), ExitCodes.InvalidArguments,
+            $"--data-dir {folder}: a folder data set, but the run in {run} was trained on fashion-mnist; resume it with its own kind of data, or start a new run");
+    }
 }
