@@ -72,6 +72,13 @@ public sealed record RunConfig
     /// <summary>Model file whose weights start the training (<c>--init</c>, e.g. a <c>.safetensors</c> file; full path), or null for a fresh initialisation.</summary>
     public string? Init { get; init; }
 
+    /// <summary>
+    /// SHA-256 of <see cref="Init"/>'s file when the run started (64 hex digits), recorded so that <c>--config model.json</c>
+    /// repeats the run only from the same weights: a file changed since (for example overwritten by that very run) is
+    /// refused. Null without <see cref="Init"/>.
+    /// </summary>
+    public string? InitSha256 { get; init; }
+
     /// <summary>Only the first N training images are used, or null for all.</summary>
     public int? Limit { get; init; }
 

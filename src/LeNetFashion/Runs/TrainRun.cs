@@ -95,6 +95,22 @@ public static class TrainRun
         // Every input is checked before the run folder is created and before any training: damaged data (the test
         // files included), a batch size the data cannot fill or an --init model of other shapes fail in seconds.
         var data = TrainingData.Load(run.Dataset, run.DataDir, run.TestDir, config.Limit);
+        if (run.Resumed is null && config.Init is { } initFile && File.Exists(initFile))
+        {
+            string sha;
+            using (var stream = File.OpenRead(initFile))
+            {
+                sha = Convert.ToHexStringLower(SHA256.HashData(stream));
+            }
+
+            if (config.InitSha256 is { } pinned && !string.Equals(pinned, sha, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new UsageException($"--init {initFile}: its SHA-256 is {sha[..8]}…, but the configuration recorded {pinned[..Math.Min(8, pinned.Length)]}… (the file changed since that run, so the run would not repeat); start from the same file, or remove init_sha256 from the configuration");
+            }
+
+            config = config with { InitSha256 = sha };
+        }
+
         using var init = run.Resumed is null && config.Init is { } initPath ? LoadInit(initPath, config.Architecture) : null;
         var plan = TrainingSession.Check(config, data, init);
         var dataSha256 = DataSha256(data);

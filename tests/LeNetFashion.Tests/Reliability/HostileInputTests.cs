@@ -163,4 +163,23 @@ public sealed class HostileInputTests(TrainedModelFixture trained) : TestBase, I
         Cli.AssertError(Cli.Run("train", "--resume", run, "--data-dir", folder, "--allow-changed-data"), ExitCodes.InvalidArguments,
             $"--data-dir {folder}: a folder data set, but the run in {run} was trained on fashion-mnist; resume it with its own kind of data, or start a new run");
     }
+
+    [Fact]
+    public void A_configuration_repeats_an_init_run_only_from_the_same_weights()
+    {
+        var data = Fixtures.SeparableDataset(Path.Combine(TempDir, "data"), 160, 16);
+        string[] Train(string output, params string[] extra) => ["train", "--data-dir", data, "--epochs", "1", "--batch-size", "16", "--threads", "1", "--no-tensorboard", "--output", output, .. extra];
+        var a = Path.Combine(TempDir, "a");
+        var b = Path.Combine(TempDir, "b");
+        Assert.Equal(0, Cli.Run(Train(a, "--seed", "1")).Code);
+        Assert.Equal(0, Cli.Run(Train(b, "--seed", "2", "--init", Path.Combine(a, "model.dat"))).Code);
+        var options = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(b, "model.json")))!["options"]!;
+        Assert.Matches("^[0-9a-f]{64}$", options["init_sha256"]!.GetValue<string>());
+
+        Assert.Equal(0, Cli.Run(Train(a, "--seed", "3", "--overwrite")).Code); // a's model.dat is now another model
+        var r = Cli.Run("train", "--config", Path.Combine(b, "model.json"), "--output", Path.Combine(TempDir, "c"));
+
+        Assert.Equal(ExitCodes.InvalidArguments, r.Code);
+        Assert.Matches($"^error: --init {System.Text.RegularExpressions.Regex.Escape(Path.Combine(a, "model.dat"))}: its SHA-256 is [0-9a-f]{{8}}…, but the configuration recorded [0-9a-f]{{8}}… \\(the file changed since that run, so the run would not repeat\\); start from the same file, or remove init_sha256 from the configuration$", Cli.OneLine(r.Error));
+    }
 }
