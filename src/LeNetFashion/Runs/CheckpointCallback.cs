@@ -37,7 +37,8 @@ public sealed class CheckpointCallback(RunFolder folder, Checkpoint checkpoint, 
             var file = Checkpoint.FileIn(e, folder.Path) ?? RunFiles.CheckpointDir;
             var kept = completed > 1
                 ? $"the checkpoint of {(completed == 2 ? "epoch 0" : $"epochs 0–{completed - 2}")} is intact; free some space, then continue with: train --resume {folder.Path}"
-                : "none was saved, so there is nothing to resume; free some space or choose another --output";
+                : "none was saved, so there is nothing to resume; free some space or choose another --output"
+                    + (folder.Replaced.Count > 0 ? $"; the run --overwrite replaced is kept in {Path.Combine(folder.Path, RunFolder.ReplacedDir)} (move its files back to restore it)" : "");
             throw new IOException($"--output {folder.Path}: no space left on device while writing {file}; completed epochs: {completed}, epoch {completed - 1} not saved; {kept}", e);
         }
     }

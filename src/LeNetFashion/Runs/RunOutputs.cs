@@ -134,7 +134,7 @@ public static class RunOutputs
         var confusion = ConfusionMatrix.FromPredictions(classifier.ClassNames, predictions.Labels, predictions.Predictions);
         metadata = metadata with
         {
-            Timing = new RunTiming(firstBatchSeconds, testWatch.Elapsed.TotalSeconds, testData.Count, RunTiming.PeakResidentBytesNow()),
+            Timing = RunTiming.WithProcessCounters(new RunTiming(firstBatchSeconds, testWatch.Elapsed.TotalSeconds, testData.Count, RunTiming.PeakResidentBytesNow())),
             TestAccuracy = confusion.Accuracy,
         };
         folder.Write(RunFiles.ConfusionCsv, path => ConfusionMatrixCsv.Write(path, confusion));

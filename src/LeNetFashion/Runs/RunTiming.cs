@@ -40,4 +40,69 @@ public sealed record RunTiming(double? SecondsToFirstBatch, double? TestEvalSeco
             return null;
         }
     }
+
+    /// <summary>The CPU's model name (<c>model name</c> of /proc/cpuinfo), or null off Linux.</summary>
+    public string? Cpu { get; init; }
+
+    /// <summary>
+    /// The widest vector instructions the CPU has, from /proc/cpuinfo's flags: <c>avx512</c> (avx512f), <c>avx2</c>,
+    /// <c>sse4.2</c> or <c>other</c>; null off Linux. LibTorch's results differ in the fourth decimal between AVX-512
+    /// and AVX2 machines, so exact figures name it.
+    /// </summary>
+    public string? VectorWidth { get; init; }
+
+    /// <summary>CPU seconds the process used (user + system), for comparisons that wall-clock noise does not move.</summary>
+    public double? CpuSeconds { get; init; }
+
+    /// <summary>Minor page faults of the process so far (/proc/self/stat field 10): memory mapped in again, a cost that grows when buffers are not reused.</summary>
+    public long? MinorPageFaults { get; init; }
+
+    /// <summary>Major page faults of the process so far (/proc/self/stat field 12): pages read from disk.</summary>
+    public long? MajorPageFaults { get; init; }
+
+    /// <summary>This process's CPU, CPU seconds and page faults now.</summary>
+    /// <param name="timing">The timing to complete.</param>
+    /// <returns><paramref name="timing"/> with <see cref="Cpu"/>, <see cref="VectorWidth"/>, <see cref="CpuSeconds"/> and the page faults set where known.</returns>
+    public static RunTiming WithProcessCounters(RunTiming timing)
+    {
+        ArgumentNullException.ThrowIfNull(timing);
+        string? cpu = null, width = null;
+        long? minor = null, major = null;
+        try
+        {
+            if (File.Exists("/proc/cpuinfo"))
+            {
+                var lines = File.ReadLines("/proc/cpuinfo").Take(64).ToList();
+                cpu = lines.FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim();
+                var flags = lines.FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal))?.Split(':', 2)[1].Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+                width = flags.Contains("avx512f") ? "avx512" : flags.Contains("avx2") ? "avx2" : flags.Contains("sse4_2") ? "sse4.2" : "other";
+            }
+
+            if (File.Exists("/proc/self/stat"))
+            {
+                // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
+                var stat = File.ReadAllText("/proc/self/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                minor = long.Parse(fields[7], System.Globalization.CultureInfo.InvariantCulture);
+                major = long.Parse(fields[9], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            // counters are optional
+        }
+
+        double? cpuSeconds;
+        try
+        {
+            using var self = Process.GetCurrentProcess();
+            cpuSeconds = self.TotalProcessorTime.TotalSeconds;
+        }
+        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or PlatformNotSupportedException)
+        {
+            cpuSeconds = null;
+        }
+
+        return timing with { Cpu = cpu, VectorWidth = width, CpuSeconds = cpuSeconds, MinorPageFaults = minor, MajorPageFaults = major };
+    }
 }

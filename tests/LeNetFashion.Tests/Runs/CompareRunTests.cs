@@ -21,6 +21,10 @@ public sealed class CompareRunTests : TestBase
             Assert.True(r.Code == 0, r.Error);
         }
 
+        // Each run's timing names the CPU and its vector width and counts CPU seconds and page faults (issue 21).
+        var timing = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(runs, "a", "model.json")))!["timing"]!;
+        Assert.Contains(timing["vector_width"]!.GetValue<string>(), new[] { "avx512", "avx2", "sse4.2", "other" });
+        Assert.True(timing["minor_page_faults"]!.GetValue<long>() > 0 && timing["cpu_seconds"]!.GetValue<double>() > 0);
         File.WriteAllText(Path.Combine(runs, "notes.txt"), "not a run");
         var compare = CliRunner.Run("compare", runs);
 
