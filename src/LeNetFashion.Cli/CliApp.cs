@@ -37,9 +37,7 @@ public static class CliApp
                 // each error unprefixed, a blank line, and for a typo more lines and suggestions).
                 var first = parse.Errors[0].Message;
                 var unmatched = parse.UnmatchedTokens;
-                error.WriteLine("error: " + (unmatched.Count > 0
-                    ? $"unknown {(unmatched[0].StartsWith('-') ? "option" : "command or argument")} '{unmatched[0]}'{(unmatched.Count > 1 ? $" (and {unmatched.Count - 1} more unrecognized argument(s))" : "")}; see --help"
-                    : IO.Messages.FirstLine(first)));
+                error.WriteLine("error: " + (unmatched.Count > 0 ? Unknown(unmatched[0], parse.CommandResult.Command) : IO.Messages.FirstLine(first)));
                 return ExitCodes.InvalidArguments;
             }
 
@@ -52,6 +50,36 @@ public static class CliApp
     }
 
     /// <summary>Builds the command tree.</summary>
+    /// <summary>"unknown option '--epoch'; did you mean --epochs? (see --help)": the closest name within two edits, if any.</summary>
+    private static string Unknown(string token, Command command)
+    {
+        var names = token.StartsWith('-')
+            ? command.Options.SelectMany(o => o.Aliases.Append(o.Name))
+            : command.Subcommands.Select(c => c.Name);
+        var closest = names.Select(n => (Name: n, Distance: Distance(token, n))).Where(c => c.Distance <= 2).OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault();
+        var what = token.StartsWith('-') ? "option" : "command or argument";
+        return closest.Name is null ? $"unknown {what} '{token}'; see --help" : $"unknown {what} '{token}'; did you mean {closest.Name}? (see --help)";
+    }
+
+    /// <summary>Levenshtein distance (insertions, deletions, substitutions).</summary>
+    private static int Distance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var previous = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var current = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
+                previous = current;
+            }
+        }
+
+        return row[b.Length];
+    }
+
     internal static RootCommand BuildRootCommand(TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
         new("Train, evaluate and explain LeNet on Fashion-MNIST with TorchSharp.")
         {

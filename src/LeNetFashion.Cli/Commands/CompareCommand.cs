@@ -14,7 +14,7 @@ internal sealed class CompareCommand : Command
         Arity = ArgumentArity.OneOrMore,
     };
 
-    private readonly Option<string?> _output = CommonOptions.NonEmpty(new Option<string?>("--output", "-o") { Description = "Folder for compare.csv, compare.png and compare.html. Default: the folder of runs given, or the runs' common parent folder.", HelpName = "dir" });
+    private readonly Option<string?> _output = CommonOptions.NonEmpty(new Option<string?>("--output", "-o") { Description = "Folder for compare.csv, compare.png and compare.html. Default: the folder of runs given, or ./compare when run folders are given.", HelpName = "dir" });
     private readonly Option<bool> _verbose = CommonOptions.Verbose();
 
     /// <summary>Creates the command; its action writes to <paramref name="output"/> and <paramref name="error"/>.</summary>

@@ -29,6 +29,13 @@ internal sealed class SweepCommand : Command
         Options.Add(_index);
         Options.Add(_list);
         Options.Add(_verbose);
+        Validators.Add(r =>
+        {
+            if (r.GetResult(_index) is { Implicit: false } && r.GetResult(_jobs) is { Implicit: false })
+            {
+                r.AddError("--jobs: runs a local sweep several at a time; with --index only that one configuration runs (give one or the other)");
+            }
+        });
         Action = new SweepAction(this, output, error, _verbose, cancellationToken);
     }
 

@@ -16,7 +16,7 @@ public sealed record CompareRequest
     /// <summary>Run folders (each holding <c>model.json</c>), or folders of runs (their sub-folders that hold one).</summary>
     public required IReadOnlyList<string> Runs { get; init; }
 
-    /// <summary>Folder for <c>compare.csv</c>, <c>compare.png</c> and <c>compare.html</c>; null for the folder of runs given, or the runs' common parent folder.</summary>
+    /// <summary>Folder for <c>compare.csv</c>, <c>compare.png</c> and <c>compare.html</c>; null for the folder of runs given, or <c>./compare</c> when run folders are given.</summary>
     public string? Output { get; init; }
 }
 
@@ -78,7 +78,7 @@ public static class CompareRun
 
         folders = [.. folders.Distinct(StringComparer.Ordinal)];
         var output = Path.GetFullPath(request.Output
-            ?? (request.Runs.Count == 1 && !File.Exists(Path.Combine(request.Runs[0], RunFiles.ModelJson)) ? request.Runs[0] : CommonParent(folders)));
+            ?? (request.Runs.Count == 1 && !File.Exists(Path.Combine(request.Runs[0], RunFiles.ModelJson)) ? request.Runs[0] : "compare"));
         var skipped = new List<string>();
         var runs = new List<ComparedRun>();
         foreach (var folder in folders)
@@ -176,17 +176,6 @@ public static class CompareRun
         var relative = Path.GetRelativePath(output, folder);
         var name = relative.StartsWith("..", StringComparison.Ordinal) ? folder : relative;
         return new ComparedRun(name, folder, metadata, history, parameters, history.Count == 0 ? null : history.Average(h => h.Seconds), matches);
-    }
-
-    private static string CommonParent(IReadOnlyList<string> folders)
-    {
-        var parent = Path.GetDirectoryName(folders[0]) ?? folders[0];
-        while (!folders.All(f => f.StartsWith(parent.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
-        {
-            parent = Path.GetDirectoryName(parent) ?? "/";
-        }
-
-        return parent;
     }
 
     private static string F4(double? value) => value?.ToString("F4", CultureInfo.InvariantCulture) ?? "";

@@ -192,6 +192,11 @@ public sealed record RunConfig
                 throw new UsageException($"--config {path}: expected a JSON object with the options of model.json, found {root.ValueKind.ToString().ToLowerInvariant()}");
             }
 
+            if (root.TryGetProperty("base", out _) && (root.TryGetProperty("grid", out _) || root.TryGetProperty("random", out _)))
+            {
+                throw new UsageException($"--config {path}: a sweep spec (\"base\" with \"grid\" or \"random\"), not a configuration; run it with: lenet-fashion sweep {path}");
+            }
+
             var options = root.TryGetProperty("options", out var o) && o.ValueKind == JsonValueKind.Object ? o : root;
             return options.Deserialize<RunConfig>(ConfigJson)
                 ?? throw new UsageException($"--config {path}: the options are null; expected a JSON object");
@@ -213,6 +218,7 @@ public sealed record RunConfig
         .Replace("LeNetFashion.Runtime.ComputeDevice", "auto, cpu or cuda", StringComparison.Ordinal)
         .Replace("LeNetFashion.Runs.RunConfig", "the options of model.json", StringComparison.Ordinal)
         .Replace(" could not be mapped to any .NET member contained in type the options of model.json", " is not a setting (see the options of model.json)", StringComparison.Ordinal)
+        .Replace(" could not be mapped to any .NET member contained in type 'the options of model.json'", " is not a setting (see the options of model.json)", StringComparison.Ordinal)
         .Replace("System.Nullable`1[a whole number]", "a whole number or null", StringComparison.Ordinal)
         .Replace("System.Nullable`1[a number]", "a number or null", StringComparison.Ordinal);
 

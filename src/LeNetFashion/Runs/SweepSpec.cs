@@ -74,12 +74,13 @@ public static class SweepSpec
         }
         catch (JsonException e)
         {
-            throw new UsageException($"sweep {path}: not valid JSON ({IO.Messages.FirstLine(e.Message)})", e);
+            var what = e.Message.Split([" Change the reader options", " LineNumber:", " Path:"], StringSplitOptions.None)[0].TrimEnd('.', ' ');
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"sweep {path}: not valid JSON at line {(e.LineNumber ?? 0) + 1}: {what}"), e);
         }
 
-        if (root.Select(kv => kv.Key).FirstOrDefault(k => k is not ("base" or "grid" or "random" or "name")) is { } unknown)
+        if (root.Select(kv => kv.Key).FirstOrDefault(k => k is not ("base" or "grid" or "random")) is { } unknown)
         {
-            throw new UsageException($"sweep {path}: unknown key '{unknown}'; expected \"base\", \"grid\" or \"random\" (and \"name\")");
+            throw new UsageException($"sweep {path}: unknown key '{unknown}'; expected \"base\" and \"grid\" or \"random\"");
         }
 
         var baseOptions = root["base"] as JsonObject ?? (root["base"] is null ? [] : throw new UsageException($"sweep {path}: \"base\" must be an object of model.json's options"));
@@ -138,7 +139,9 @@ public static class SweepSpec
         }
         catch (UsageException e)
         {
-            throw new UsageException($"sweep {path}: configuration {configuration.Index} ({configuration.Describe()}): {e.Message.Replace($"--config {file}: ", "", StringComparison.Ordinal)}", e);
+            // The generated file's line number means nothing to the user; the key path names the setting.
+            var message = System.Text.RegularExpressions.Regex.Replace(e.Message.Replace($"--config {file}: ", "", StringComparison.Ordinal), @"^line \d+, ", "");
+            throw new UsageException($"sweep {path}: configuration {configuration.Index} ({configuration.Describe()}; base and settings together): {message}", e);
         }
         finally
         {

@@ -52,7 +52,7 @@ public sealed class RunConfigTests : TestBase
     }
 
     [Theory]
-    [InlineData("""{ "learning_rat": 0.1 }""", "line 1, $.learning_rat: The JSON property 'learning_rat' could not be mapped to any")]
+    [InlineData("""{ "learning_rat": 0.1 }""", "line 1, $.learning_rat: The JSON property 'learning_rat' is not a setting (see the options of model.json)")]
     [InlineData("""{ "epochs": "ten" }""", "line 1, $.epochs: The JSON value could not be converted to a whole number")]
     [InlineData("""[1, 2]""", "expected a JSON object with the options of model.json, found array")]
     [InlineData("""{ "epochs": 2""", "line 1: '2' is an invalid end of a number")]

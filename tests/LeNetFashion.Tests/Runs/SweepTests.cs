@@ -54,7 +54,7 @@ public sealed class SweepTests : TestBase
              "2\t002-architecture=bn-cnn-learning_rate=0.001\tarchitecture=bn-cnn, learning_rate=0.001", "3\t003-architecture=bn-cnn-learning_rate=0.01\tarchitecture=bn-cnn, learning_rate=0.01"],
             list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         CliRunner.AssertError(CliRunner.Run("sweep", bad, "--list"), ExitCodes.InvalidArguments,
-            $"sweep {bad}: configuration 1 (batch_size=-1): --batch-size (batch_size) -1: expected a positive whole number");
+            $"sweep {bad}: configuration 1 (batch_size=-1; base and settings together): --batch-size (batch_size) -1: expected a positive whole number");
     }
 
     [Fact]
