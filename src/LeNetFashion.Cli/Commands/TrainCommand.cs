@@ -48,6 +48,8 @@ internal sealed class TrainCommand : Command
         "--momentum", "SGD momentum factor (PyTorch's default 0); only with --optimizer sgd.", Defaults.Momentum, "m", "0.9", v => v >= 0 && v < 1, "a number from 0 to below 1,");
     private readonly Option<double> _weightDecay = CommonOptions.Number(
         "--weight-decay", "Weight decay: L2 penalty for adam and sgd, decoupled for adamw. Default: PyTorch's, 0 for adam and sgd, 0.01 for adamw.", null, "λ", "0.01", v => double.IsFinite(v) && v >= 0, "a non-negative number");
+    private readonly Option<double> _labelSmoothing = CommonOptions.Number(
+        "--label-smoothing", "Label smoothing ε of the training loss (PyTorch's cross_entropy(label_smoothing=ε)): the target is 1 − ε on the true class plus ε / K on every class; the validation loss stays plain cross-entropy.", 0, "ε", "0.1", v => v is >= 0 and < 1, "a number from 0 up to (not including) 1");
     private readonly Option<string> _lrSchedule = CommonOptions.OneOf("--lr-schedule", "Learning-rate schedule, stepped once per epoch: none, step (× --gamma every --step-size epochs) or cosine (cosine annealing to 0 over the run's epochs).", LrSchedules.Names, Defaults.LrSchedule);
     private readonly Option<int> _stepSize = CommonOptions.PositiveInt("--step-size", "With --lr-schedule step: epochs between decays.", Defaults.StepSize, "n");
     private readonly Option<double> _gamma = CommonOptions.Number(
@@ -110,6 +112,7 @@ internal sealed class TrainCommand : Command
         Options.Add(_optimizer);
         Options.Add(_momentum);
         Options.Add(_weightDecay);
+        Options.Add(_labelSmoothing);
         Options.Add(_lrSchedule);
         Options.Add(_stepSize);
         Options.Add(_gamma);
@@ -188,6 +191,7 @@ internal sealed class TrainCommand : Command
             Optimizer = Given(_optimizer, c.Optimizer),
             Momentum = Given(_momentum, c.Momentum),
             WeightDecay = parse.IsGiven(_weightDecay) ? parse.GetValue(_weightDecay) : c.WeightDecay,
+            LabelSmoothing = Given(_labelSmoothing, c.LabelSmoothing),
             LrSchedule = Given(_lrSchedule, c.LrSchedule),
             StepSize = Given(_stepSize, c.StepSize),
             Gamma = Given(_gamma, c.Gamma),

@@ -45,6 +45,9 @@ public sealed record RunConfig
     /// <summary>Weight decay; null = the optimizer's PyTorch default (0 for Adam and SGD, 0.01 for AdamW).</summary>
     public double? WeightDecay { get; init; }
 
+    /// <summary>Label smoothing ε of the training loss, in [0, 1); 0 (the default) for none (see <see cref="Training.TrainerOptions"/>).</summary>
+    public double LabelSmoothing { get; init; }
+
     /// <summary>Learning-rate schedule name (see <see cref="LrSchedules"/>).</summary>
     public string LrSchedule { get; init; } = LrSchedules.None;
 
@@ -95,7 +98,7 @@ public sealed record RunConfig
     public LrScheduleSettings LrScheduleSettings() => new(Epochs, StepSize, Gamma);
 
     /// <summary>The trainer's batch options from this configuration (seed resolved).</summary>
-    public TrainerOptions TrainerOptions() => new(Seed ?? 0, Shuffle, Augment);
+    public TrainerOptions TrainerOptions() => new(Seed ?? 0, Shuffle, Augment, LabelSmoothing);
 
     /// <summary>Most LibTorch threads accepted: 256, or the number of logical cores where that is higher.</summary>
     public static int MaxThreads => Math.Max(256, Environment.ProcessorCount);
@@ -121,6 +124,7 @@ public sealed record RunConfig
         Check(Architectures.TryGet(Architecture, out _), $"--arch {Architecture}: expected one of {string.Join(", ", Architectures.Names)}");
         Check(Epochs >= 1, $"--epochs {Epochs}: expected a positive whole number");
         Check(BatchSize >= 1, $"--batch-size (batch_size) {BatchSize}: expected a positive whole number");
+        Check(LabelSmoothing is >= 0 and < 1, $"--label-smoothing (label_smoothing) {V(LabelSmoothing)}: expected a number from 0 up to (not including) 1");
         Check(double.IsFinite(LearningRate) && LearningRate > 0, $"--lr (learning_rate) {V(LearningRate)}: expected a positive finite number");
         Check(!(LearningRate > 0) || (float)LearningRate >= float.Epsilon, $"--lr (learning_rate) {V(LearningRate)}: below float32's smallest positive number (1.4e-45), so the weights would never change");
         Check(TrainRate > 0 && TrainRate < 1, $"--train-rate (train_rate) {V(TrainRate)}: expected a number strictly between 0 and 1");

@@ -170,6 +170,11 @@ public static class RunOutputs
             extras.Add("augmented");
         }
 
+        if (c.LabelSmoothing > 0)
+        {
+            extras.Add("label smoothing " + IO.Numbers.Plain(c.LabelSmoothing));
+        }
+
         if (c.Patience is { } p)
         {
             extras.Add(string.Create(CultureInfo.InvariantCulture, $"early stopping after {p} epoch{(p == 1 ? "" : "s")} without improvement"));

@@ -238,7 +238,7 @@ public sealed class Trainer : ITrainingState
 
                 Optimizer.zero_grad();
                 var logits = _classifier.Logits(x);
-                var loss = nn.functional.cross_entropy(logits, y);
+                var loss = Options.LabelSmoothing > 0 ? nn.functional.cross_entropy(logits, y, label_smoothing: Options.LabelSmoothing) : nn.functional.cross_entropy(logits, y);
                 loss.backward();
                 var lossValue = loss.item<float>();
                 if (!float.IsFinite(lossValue))

@@ -196,6 +196,21 @@ public sealed class TrainingControlsTests : TestBase
     }
 
     [Fact]
+    public void Label_smoothing_raises_the_training_loss_leaves_the_validation_loss_plain_and_is_recorded()
+    {
+        var plain = Execute(Request("plain", new RunConfig { Epochs = 1, Threads = 1, Seed = 3 }));
+        var smoothed = Execute(Request("smoothed", new RunConfig { Epochs = 1, Threads = 1, Seed = 3, LabelSmoothing = 0.5 }));
+
+        // Same first batch and weights: the smoothed target's cross-entropy is higher; validation is plain cross-entropy
+        // in both, so after one epoch of similar training the validation losses are of the same size.
+        Assert.True(smoothed.Training.History[0].TrainLoss > plain.Training.History[0].TrainLoss);
+        Assert.InRange(smoothed.Training.History[0].ValLoss, 0.5 * plain.Training.History[0].ValLoss, 1.5 * plain.Training.History[0].ValLoss);
+        var (_, metadata) = ModelStore.Load(Path.Combine(smoothed.OutputDir, RunFiles.Model));
+        Assert.Equal(0.5, metadata.Options!.LabelSmoothing);
+        Reliability.Cli.AssertError(Reliability.Cli.Run("train", "--label-smoothing", "1"), 1, "--label-smoothing 1: expected a number from 0 up to (not including) 1 such as 0.1");
+    }
+
+    [Fact]
     public void Momentum_without_sgd_is_refused_with_one_line()
     {
         var r = Reliability.Cli.Run("train", "--momentum", "0.9");
