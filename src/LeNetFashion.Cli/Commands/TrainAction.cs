@@ -88,7 +88,7 @@ internal sealed class TrainAction(TrainCommand command, TextWriter output, TextW
         Output.WriteLine($"Wrote {result.OutputDir}: {string.Join(", ", result.Files)}");
         foreach (var warning in result.Warnings)
         {
-            Error.WriteLine($"warning: {warning}");
+            Error.WriteLine($"warning: {warning}{Kept(result)}");
         }
 
         return ExitCodes.Success;

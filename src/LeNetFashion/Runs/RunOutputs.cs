@@ -120,8 +120,13 @@ public static class RunOutputs
 
         folder.Write(RunFiles.Model, path => ModelStore.Save(path, classifier, metadata));
         folder.Record(RunFiles.ModelJson);
-        folder.DiscardReplaced();
-        outcome = outcome with { ReplacedRun = null };
+        // A run that ended with a warning (its loss far above chance: it learned nothing) does not replace the run
+        // --overwrite moved aside: that one stays in .replaced-run, restorable, and the warning says so.
+        if (warnings.Count == 0)
+        {
+            folder.DiscardReplaced();
+            outcome = outcome with { ReplacedRun = null };
+        }
         if (result.Outcome != TrainingOutcome.Completed)
         {
             return outcome with { Files = folder.Written };

@@ -30,7 +30,8 @@ public sealed record TrainRunResult(
 
     /// <summary>
     /// Where the run that <c>--overwrite</c> replaced is kept, when this run ended before writing a model of its own
-    /// (interrupted or diverged in its first epoch); null otherwise (it was deleted once the new model was written).
+    /// (interrupted or diverged in its first epoch) or ended with a warning (<see cref="Warnings"/>); null otherwise (it
+    /// was deleted once the new model was written).
     /// </summary>
     public string? ReplacedRun { get; init; }
 

@@ -91,6 +91,21 @@ public sealed class DivergenceReliabilityTests : TestBase
     }
 
     [Fact]
+    public void An_overwriting_run_that_ends_with_a_warning_keeps_the_run_it_replaced()
+    {
+        var run = Path.Combine(TempDir, "run");
+        Assert.Equal(0, Cli.Run("train", "--data-dir", Data, "--epochs", "2", "--batch-size", "16", "--seed", "7", "--threads", "1", "--output", run).Code);
+        var good = File.ReadAllBytes(Path.Combine(run, RunFiles.Model));
+
+        var r = Cli.Run("train", "--data-dir", Data, "--epochs", "3", "--batch-size", "16", "--seed", "7", "--threads", "1", "--lr", "50", "--output", run, "--overwrite");
+
+        Assert.Equal(0, r.Code);
+        var kept = Path.Combine(run, RunFolder.ReplacedDir);
+        Assert.EndsWith($"; the run --overwrite replaced is kept in {kept} (move its files back to restore it)", Cli.OneLine(r.Error));
+        Assert.Equal(good, File.ReadAllBytes(Path.Combine(kept, RunFiles.Model)));
+    }
+
+    [Fact]
     public void A_healthy_run_has_no_warning()
     {
         Assert.Empty(LeNetFashion.Training.TrainingHealth.Warnings([new(0, 0.9, 0.7, 0.8, 0.72, 1, 0.001), new(1, 2.5, 0.1, 2.4, 0.1, 1, 0.001)], 10, 0.001));
