@@ -187,28 +187,42 @@ public sealed record RunConfig
             throw new UsageException($"--config {path}: cannot read the file ({e.Message})", e);
         }
 
+        return Parse(text, $"--config {path}", path);
+    }
+
+    /// <summary>
+    /// Reads a configuration from JSON text, as <see cref="Read"/> reads a file: the options of <c>model.json</c> (or a
+    /// whole <c>model.json</c>), unknown and duplicate keys refused.
+    /// </summary>
+    /// <param name="text">The JSON text.</param>
+    /// <param name="source">What the text is, for messages (<c>--config file</c>).</param>
+    /// <param name="path">The file it came from, for the hint when it is a sweep spec; null when none.</param>
+    /// <returns>The configuration, not yet validated.</returns>
+    /// <exception cref="UsageException">Invalid JSON, an unknown key or a value of the wrong type; one line starting with <paramref name="source"/>.</exception>
+    internal static RunConfig Parse(string text, string source, string? path)
+    {
         try
         {
             using var document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowDuplicateProperties = false });
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new UsageException($"--config {path}: expected a JSON object with the options of model.json, found {root.ValueKind.ToString().ToLowerInvariant()}");
+                throw new UsageException($"{source}: expected a JSON object with the options of model.json, found {root.ValueKind.ToString().ToLowerInvariant()}");
             }
 
             if (root.TryGetProperty("base", out _) && (root.TryGetProperty("grid", out _) || root.TryGetProperty("random", out _)))
             {
-                throw new UsageException($"--config {path}: a sweep spec (\"base\" with \"grid\" or \"random\"), not a configuration; run it with: lenet-fashion sweep {path}");
+                throw new UsageException($"{source}: a sweep spec (\"base\" with \"grid\" or \"random\"), not a configuration; run it with: lenet-fashion sweep {path}");
             }
 
             var options = root.TryGetProperty("options", out var o) && o.ValueKind == JsonValueKind.Object ? o : root;
             return options.Deserialize<RunConfig>(ConfigJson)
-                ?? throw new UsageException($"--config {path}: the options are null; expected a JSON object");
+                ?? throw new UsageException($"{source}: the options are null; expected a JSON object");
         }
         catch (JsonException e)
         {
             var what = Plain(e.Message.Split([" Path:", " LineNumber:"], StringSplitOptions.None)[0].TrimEnd('.', ' '));
-            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--config {path}: line {(e.LineNumber ?? 0) + 1}{(e.Path is { Length: > 1 } p ? $", {p}" : "")}: {what}"), e);
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"{source}: line {(e.LineNumber ?? 0) + 1}{(e.Path is { Length: > 1 } p ? $", {p}" : "")}: {what}"), e);
         }
     }
 

@@ -131,21 +131,16 @@ public static class SweepSpec
     /// <summary>Checks a configuration as <c>train --config</c> would (keys, types, values).</summary>
     private static void Check(string path, SweepConfiguration configuration)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"lenet-sweep-{Environment.ProcessId}-{configuration.Index}.json");
+        const string Source = "configuration";
         try
         {
-            File.WriteAllText(file, configuration.Options.ToJsonString());
-            RunConfig.Read(file).Validate();
+            RunConfig.Parse(configuration.Options.ToJsonString(), Source, null).Validate();
         }
         catch (UsageException e)
         {
-            // The generated file's line number means nothing to the user; the key path names the setting.
-            var message = System.Text.RegularExpressions.Regex.Replace(e.Message.Replace($"--config {file}: ", "", StringComparison.Ordinal), @"^line \d+, ", "");
+            // The line number of the generated configuration means nothing to the user; the key path names the setting.
+            var message = System.Text.RegularExpressions.Regex.Replace(e.Message, $"^{Source}: (line \\d+, )?", "");
             throw new UsageException($"sweep {path}: configuration {configuration.Index} ({configuration.Describe()}; base and settings together): {message}", e);
-        }
-        finally
-        {
-            File.Delete(file);
         }
     }
 
