@@ -39,6 +39,20 @@ internal static class CommonOptions
         return o;
     }
 
+    /// <summary><c>--tta</c> of eval and predict: a test-time augmentation that replaces the model's own; null when not given.</summary>
+    public static Option<string?> TestTimeAugmentationOverride()
+    {
+        var names = Models.TestTimeAugmentation.Names;
+        var o = new Option<string?>("--tta")
+        {
+            Description = "Test-time augmentation instead of the model's own (train --tta, stored in model.json; the default): none (one view), flip (the picture and its mirror image) or flip-shift (both at their place and shifted one pixel up, down, left and right: 10 views); the views' probabilities are averaged.",
+            HelpName = string.Join('|', names),
+            CustomParser = r => Choice(r, "--tta", names),
+        };
+        o.CompletionSources.Add([.. names]);
+        return o;
+    }
+
     /// <summary>
     /// The value of a choice option when it is one of <paramref name="names"/>; otherwise null and one error line
     /// naming the option, the value and the choices (System.CommandLine's own message spans several lines and does not

@@ -30,6 +30,8 @@ internal sealed class EvalCommand : Command
     private readonly EnumOption<EvalSplit> _split = new(
         "--split", "test: the 10,000 test images; val: the model's validation batches (its stored batch size and train rate).", EvalSplit.Test);
 
+    private readonly Option<string?> _tta = CommonOptions.TestTimeAugmentationOverride();
+
     private readonly Option<bool> _verbose = CommonOptions.Verbose();
 
     /// <summary>Creates the command; its action writes to <paramref name="output"/> and <paramref name="error"/>.</summary>
@@ -43,6 +45,7 @@ internal sealed class EvalCommand : Command
         Options.Add(_batchSize);
         Options.Add(_output);
         Options.Add(_split);
+        Options.Add(_tta);
         Options.Add(_verbose);
         Action = new EvalAction(this, output, error, _verbose);
     }
@@ -57,6 +60,7 @@ internal sealed class EvalCommand : Command
         BatchSize = parse.GetValue(_batchSize),
         Output = parse.GetValue(_output),
         Split = _split.Value(parse),
+        Tta = parse.GetValue(_tta),
     };
 
     private sealed class EvalAction(EvalCommand command, TextWriter output, TextWriter error, Option<bool> verbose) : VerbAction(output, error, verbose)

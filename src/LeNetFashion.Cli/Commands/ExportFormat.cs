@@ -5,4 +5,7 @@ internal enum ExportFormat
 {
     /// <summary>safetensors with PyTorch's state-dict keys and the model's metadata (<see cref="Runs.SafetensorsFile"/>).</summary>
     Safetensors,
+
+    /// <summary>An ONNX graph with the preprocessing inside, for ONNX Runtime, ML.NET and Windows ML (<see cref="Runs.OnnxFile"/>).</summary>
+    Onnx,
 }

@@ -35,6 +35,7 @@ internal sealed class PredictCommand : Command
     private readonly EnumOption<BackgroundMode> _background = new(
         "--background", "What transparent pixels are put on: auto: white only under dark ink (dark content covering at most 35 % of the canvas, then inverted into a light stroke), else black so an object keeps its own polarity; black; white.", BackgroundMode.Auto);
 
+    private readonly Option<string?> _tta = CommonOptions.TestTimeAugmentationOverride();
     private readonly Option<string?> _prepare = new("--prepare")
     {
         Description = "How a picture is brought to the model's input: auto (the model's own, from its data set: fashion-mnist for Fashion-MNIST models, mnist for MNIST ones, none for folder data sets); fashion-mnist: trim the background at the edges, then fit the longer side; mnist: trim, fit into 20 × 20 and centre the centre of mass; none: fit the whole picture. [default: auto]",
@@ -61,6 +62,7 @@ internal sealed class PredictCommand : Command
         Options.Add(_invert);
         Options.Add(_background);
         Options.Add(_prepare);
+        Options.Add(_tta);
         Options.Add(_saveInput);
         Options.Add(_top);
         Options.Add(_json);
@@ -117,6 +119,7 @@ internal sealed class PredictCommand : Command
                 Invert = command._invert.Value(parse),
                 Background = command._background.Value(parse),
                 Prepare = Preparations.Parse(parse.GetValue(command._prepare)),
+                Tta = parse.GetValue(command._tta),
                 SaveInput = parse.GetValue(command._saveInput),
                 Top = parse.GetValue(command._top),
                 Logits = json && parse.GetValue(command._logits),

@@ -60,7 +60,9 @@ internal sealed class TrainAction(TrainCommand command, TextWriter output, TextW
 
         if (result.BestEpoch is { } best)
         {
-            Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Best epoch: {best} (validation accuracy {result.BestValAcc:F4}); its weights were restored"));
+            Output.WriteLine(result.BestValAccOneView is { } oneView
+                ? string.Create(CultureInfo.InvariantCulture, $"Best epoch: {best} (validation accuracy {oneView:F4} on one view, {result.BestValAcc:F4} with --tta {result.Config.Tta}); its weights were restored")
+                : string.Create(CultureInfo.InvariantCulture, $"Best epoch: {best} (validation accuracy {result.BestValAcc:F4}); its weights were restored"));
         }
 
         switch (t.Outcome)

@@ -58,6 +58,11 @@ internal sealed class TrainCommand : Command
     private readonly Option<bool> _shuffle = new("--shuffle") { Description = "Reshuffle the training samples every epoch (from --seed); the validation samples stay the batch split's." };
     private readonly Option<bool> _augment = new("--augment") { Description = "Augment training batches: random crop with 2-pixel padding and random horizontal flip, per image." };
     private readonly Option<bool> _normalize = new("--normalize") { Description = "Standardise inputs with the mean and standard deviation of the split's training images; stored with the model and applied wherever it is used." };
+    private readonly Option<string> _tta = CommonOptions.OneOf(
+        "--tta",
+        "Test-time augmentation, stored with the model: score each picture as several views and average their probabilities: flip (the picture and its mirror image) or flip-shift (both at their place and shifted one pixel up, down, left and right: 10 views). eval, predict and the final validation and test accuracy use it; the per-epoch validation that picks the best epoch scores one view.",
+        TestTimeAugmentation.Names,
+        TestTimeAugmentation.None);
     private readonly EnumOption<ComputeDevice> _device = CommonOptions.Device();
     private readonly Option<int?> _threads = CommonOptions.OptionalPositiveInt(
         "--threads", $"CPU threads for LibTorch, at most {MaxThreads}. Default: all logical cores ({Environment.ProcessorCount} here).", "n",
@@ -120,6 +125,7 @@ internal sealed class TrainCommand : Command
         Options.Add(_shuffle);
         Options.Add(_augment);
         Options.Add(_normalize);
+        Options.Add(_tta);
         Options.Add(_device);
         Options.Add(_threads);
         Options.Add(_seed);
@@ -199,6 +205,7 @@ internal sealed class TrainCommand : Command
             Shuffle = Given(_shuffle, c.Shuffle),
             Augment = Given(_augment, c.Augment),
             Normalize = Given(_normalize, c.Normalize),
+            Tta = Given(_tta, c.Tta),
             Device = parse.IsGiven(_device) ? _device.Value(parse) : c.Device,
             Threads = Given(_threads, c.Threads),
             Seed = Given(_seed, c.Seed),

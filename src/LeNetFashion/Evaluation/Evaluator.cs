@@ -21,9 +21,10 @@ public static class Evaluator
     /// <param name="start">First sample.</param>
     /// <param name="count">Number of samples.</param>
     /// <param name="batchSize">Samples per forward pass, at least 1.</param>
+    /// <param name="testTimeAugmentation">False: score one view even when the model's preprocessing names a test-time augmentation (training's per-epoch validation).</param>
     /// <returns>Per-sample labels, predictions and confidences, and the loss sum (batch mean × batch size, summed).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
-    public static PredictionSet Predict(Classifier classifier, TensorData data, long start, long count, int batchSize)
+    public static PredictionSet Predict(Classifier classifier, TensorData data, long start, long count, int batchSize, bool testTimeAugmentation = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var model = classifier.Model;
@@ -41,7 +42,7 @@ public static class Evaluator
                 using var scope = NewDisposeScope();
                 var n = Math.Min(batchSize, count - offset);
                 var (x, y) = data.Slice(start + offset, n);
-                var logits = classifier.Logits(x);
+                var logits = classifier.Logits(x, testTimeAugmentation);
                 var loss = nn.functional.cross_entropy(logits, y);
                 lossSum += loss.item<float>() * (double)n;
                 var predicted = logits.argmax(1);

@@ -5,7 +5,7 @@ namespace LeNetFashion.Models;
 /// <summary>
 /// A model ready to classify: the network, its architecture, the class names and the <see cref="Preprocessing"/>
 /// that turns pixels into its input. Predicting needs no labels; evaluation (<c>Evaluator</c>) and training's
-/// validation are built on <see cref="Logits"/>. Owns the model: disposing the classifier disposes it.
+/// validation are built on <see cref="Logits(Tensor)"/>. Owns the model: disposing the classifier disposes it.
 /// </summary>
 public sealed class Classifier : IDisposable
 {
@@ -34,18 +34,44 @@ public sealed class Classifier : IDisposable
     /// <summary>Class names by label.</summary>
     public IReadOnlyList<string> ClassNames => Spec.ClassNames;
 
-    /// <summary>How pixels become the model's input.</summary>
-    public Preprocessing Preprocessing { get; }
+    /// <summary>How pixels become the model's input, and the views averaged in eval mode.</summary>
+    public Preprocessing Preprocessing { get; private set; }
+
+    /// <summary>Replaces the test-time augmentation of <see cref="Preprocessing"/> (eval and predict <c>--tta</c>).</summary>
+    /// <param name="name">A name of <see cref="TestTimeAugmentation.Names"/>; <c>none</c> for one view.</param>
+    /// <exception cref="ArgumentException">An unknown name.</exception>
+    public void UseTestTimeAugmentation(string name) =>
+        Preprocessing = Preprocessing with { TestTimeAugmentation = TestTimeAugmentation.Normalize(name) };
 
     /// <summary>Creates a classifier with a freshly initialised model for <paramref name="spec"/> (global torch generator).</summary>
     /// <exception cref="ArgumentException">The architecture cannot take the specification's input size.</exception>
     public static Classifier Create(Architecture architecture, ModelSpec spec, Preprocessing? preprocessing = null) =>
         new(architecture.Create(spec), architecture, spec, preprocessing);
 
-    /// <summary>Logits of pixels, in whatever mode (train/eval) the model is in, with gradients when enabled.</summary>
+    /// <summary>
+    /// Logits of pixels, in whatever mode (train/eval) the model is in, with gradients when enabled. In eval mode the
+    /// preprocessing's <see cref="Preprocessing.TestTimeAugmentation"/> applies: the logits are then those of the
+    /// averaged views (see <see cref="TestTimeAugmentation.Logits"/>).
+    /// </summary>
     /// <param name="pixels">Pixels <c>[N, C, H, W]</c> uint8 on the model's device.</param>
     /// <returns>Logits <c>[N, K]</c> float32, owned by the caller's dispose scope.</returns>
-    public Tensor Logits(Tensor pixels)
+    public Tensor Logits(Tensor pixels) => Logits(pixels, testTimeAugmentation: true);
+
+    /// <summary>Logits of pixels as <see cref="Logits(Tensor)"/>, with the test-time augmentation only when <paramref name="testTimeAugmentation"/> is true.</summary>
+    /// <param name="pixels">Pixels <c>[N, C, H, W]</c> uint8 on the model's device.</param>
+    /// <param name="testTimeAugmentation">False: one view even in eval mode (training's per-epoch validation).</param>
+    /// <returns>Logits <c>[N, K]</c> float32, owned by the caller's dispose scope.</returns>
+    public Tensor Logits(Tensor pixels, bool testTimeAugmentation)
+    {
+        if (testTimeAugmentation && !Model.training && Preprocessing.TestTimeAugmentation is { } tta)
+        {
+            return TestTimeAugmentation.Logits(tta, pixels, OneView);
+        }
+
+        return OneView(pixels);
+    }
+
+    private Tensor OneView(Tensor pixels)
     {
         using var input = Preprocessing.ToInput(pixels);
         return Model.forward(input);

@@ -8,12 +8,20 @@ namespace LeNetFashion.Models;
 /// exactly as torchvision's <c>ToTensor()</c> computes them (<c>uint8 → float32, then divided by 255</c>: a
 /// division, not a multiplication by 1/255, so values match PyTorch to the last bit); when <see cref="Mean"/> and
 /// <see cref="Std"/> are set, then standardised as torchvision's <c>Normalize(mean, std)</c>: <c>(x − mean) / std</c>.
-/// Stored with the model (<c>model.json</c>, key <c>preprocessing</c>).
+/// Stored with the model (<c>model.json</c>, key <c>preprocessing</c>), with the <see cref="TestTimeAugmentation"/> that
+/// says which views of a picture are scored and averaged.
 /// </summary>
 /// <param name="Mean">Mean of the [0, 1] pixels to subtract, or null for none.</param>
 /// <param name="Std">Standard deviation to divide by (positive), or null for none; set together with <paramref name="Mean"/>.</param>
 public sealed record Preprocessing(double? Mean = null, double? Std = null)
 {
+    /// <summary>
+    /// Test-time augmentation (<see cref="Models.TestTimeAugmentation"/>: <c>flip</c> or <c>flip-shift</c>) applied wherever
+    /// the model predicts in eval mode; null (the default, and files written before it existed) for one view.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? TestTimeAugmentation { get; init; }
+
     /// <summary>Scaling to [0, 1] only, the tutorial's <c>ToTensor()</c>.</summary>
     public static Preprocessing ToTensor { get; } = new();
 

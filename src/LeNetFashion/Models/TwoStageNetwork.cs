@@ -30,7 +30,14 @@ public abstract class TwoStageNetwork : nn.Module<Tensor, Tensor>
         _classifier = classifier;
         register_module(featuresName, features);
         register_module(classifierName, classifier);
+        Stages = [(featuresName, features), (classifierName, classifier)];
     }
+
+    /// <summary>
+    /// The two stages in order under their state-dict prefixes: the feature layers, then, after flattening to
+    /// <c>[N, features]</c>, the classifier layers (what an exporter walks, e.g. <see cref="Runs.OnnxFile"/>).
+    /// </summary>
+    public IReadOnlyList<(string Name, Sequential Stage)> Stages { get; }
 
     /// <summary>Logits of a batch.</summary>
     /// <param name="input">Images <c>[N, C, H, W]</c>, float32, preprocessed.</param>

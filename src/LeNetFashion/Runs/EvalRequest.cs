@@ -25,4 +25,7 @@ public sealed record EvalRequest
 
     /// <summary>The test set, or the model's validation batches.</summary>
     public EvalSplit Split { get; init; } = EvalSplit.Test;
+
+    /// <summary>Test-time augmentation to score with (<see cref="Models.TestTimeAugmentation"/>), replacing the model's own; null = the model's.</summary>
+    public string? Tta { get; init; }
 }

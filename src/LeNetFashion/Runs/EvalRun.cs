@@ -31,6 +31,11 @@ public static class EvalRun
         var (classifier, metadata) = ModelStore.Load(request.Model);
         using var _ = classifier;
         classifier.Model.to(device);
+        if (request.Tta is { } tta)
+        {
+            classifier.UseTestTimeAugmentation(tta);
+        }
+
         var isVal = request.Split == EvalSplit.Val;
         var part = isVal ? DatasetPart.Train : DatasetPart.Test;
         var testDir = request.TestDir ?? (request.DataDir is null ? metadata.TestDir : null);

@@ -33,8 +33,16 @@ public sealed record ModelMetadata
     /// <summary>Epoch whose weights were kept (best validation accuracy), from 0.</summary>
     public int? BestEpoch { get; init; }
 
-    /// <summary>Validation accuracy of the kept weights, in [0, 1].</summary>
+    /// <summary>Validation accuracy of the kept weights, in [0, 1], as the model predicts (with its test-time augmentation, if any).</summary>
     public double? ValAccuracy { get; init; }
+
+    /// <summary>
+    /// With a test-time augmentation (<see cref="Preprocessing.TestTimeAugmentation"/>): the kept weights' validation
+    /// accuracy scored on one view per picture, as the per-epoch validation that chose them scored it
+    /// (<see cref="ValAccuracy"/> is then with the augmentation); null otherwise.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ValAccuracyOneView { get; init; }
 
     /// <summary>Test accuracy of the kept weights on the 10,000 test images, in [0, 1].</summary>
     public double? TestAccuracy { get; init; }

@@ -29,6 +29,9 @@ public sealed record PredictRequest
     /// <summary>How pictures are brought to the model's input; null for the model's own (its data set's, see <see cref="Preparations.ForDataset"/>).</summary>
     public Preparation? Prepare { get; init; }
 
+    /// <summary>Test-time augmentation to predict with (<see cref="Models.TestTimeAugmentation"/>), replacing the model's own; null = the model's.</summary>
+    public string? Tta { get; init; }
+
     /// <summary>A folder into which the input that reached the model is written as a PNG per input (grey, the model's size), or null.</summary>
     public string? SaveInput { get; init; }
 
@@ -78,6 +81,11 @@ public static class PredictRun
         var (classifier, metadata) = ModelStore.Load(request.Model);
         var preparation = request.Prepare ?? Preparations.Parse(metadata.Preparation) ?? Preparations.ForDataset(metadata.Dataset);
         using var _ = classifier;
+        if (request.Tta is { } tta)
+        {
+            classifier.UseTestTimeAugmentation(tta);
+        }
+
         var spec = classifier.Spec;
         if (spec.Channels != 1)
         {

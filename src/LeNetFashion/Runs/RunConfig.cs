@@ -66,6 +66,13 @@ public sealed record RunConfig
     /// <summary>Random 2-pixel crop and horizontal flip on training batches.</summary>
     public bool Augment { get; init; }
 
+    /// <summary>
+    /// Test-time augmentation stored with the model (<see cref="Models.TestTimeAugmentation"/>: <c>none</c>, <c>flip</c>,
+    /// <c>flip-shift</c>): the views eval, predict and the final validation and test scores average; the per-epoch
+    /// validation scores one view.
+    /// </summary>
+    public string Tta { get; init; } = Models.TestTimeAugmentation.None;
+
     /// <summary>Standardise inputs with the mean and standard deviation of the training part of the split.</summary>
     public bool Normalize { get; init; }
 
@@ -132,6 +139,7 @@ public sealed record RunConfig
         Check(Momentum >= 0 && Momentum < 1, $"--momentum {V(Momentum)}: expected a number from 0 to below 1");
         Check(Momentum == 0 || Optimizer == Optimizers.Sgd, "--momentum: only SGD has momentum; add --optimizer sgd (Adam and AdamW use their betas)");
         Check(WeightDecay is null || (double.IsFinite(WeightDecay.Value) && WeightDecay >= 0), $"--weight-decay (weight_decay) {V(WeightDecay ?? 0)}: expected a non-negative number");
+        Check(Models.TestTimeAugmentation.Names.Contains(Tta), $"--tta {Tta}: expected one of {string.Join(", ", Models.TestTimeAugmentation.Names)}");
         Check(LrSchedules.Names.Contains(LrSchedule), $"--lr-schedule (lr_schedule) {LrSchedule}: expected one of {string.Join(", ", LrSchedules.Names)}");
         Check(StepSize >= 1, $"--step-size (step_size) {StepSize}: expected a positive whole number");
         Check(Gamma > 0 && Gamma <= 1, $"--gamma {V(Gamma)}: expected a number above 0 and at most 1");

@@ -132,6 +132,17 @@ public static class RunOutputs
             return outcome with { Files = folder.Written };
         }
 
+        // With a test-time augmentation, the kept weights' validation accuracy is scored again as the model predicts
+        // (the per-epoch validation that chose them used one view), so that runs compare as they will be used.
+        double? valOneView = null;
+        if (classifier.Preprocessing.TestTimeAugmentation is not null && best.Epoch is not null)
+        {
+            var val = Evaluator.Predict(classifier, session.Train, session.Split.ValidationStart, session.Split.ValidationSamples, session.Split.BatchSize);
+            valOneView = best.ValAcc;
+            metadata = metadata with { ValAccuracy = val.Accuracy, ValAccuracyOneView = valOneView };
+            outcome = outcome with { BestValAcc = val.Accuracy, BestValAccOneView = valOneView };
+        }
+
         using var testData = TensorData.FromDataset(data.Test, TorchRuntime.SelectDevice(config.Device));
         var testWatch = System.Diagnostics.Stopwatch.StartNew();
         var predictions = Evaluator.Predict(classifier, testData, 0, testData.Count, Evaluator.DefaultBatchSize);
@@ -173,6 +184,11 @@ public static class RunOutputs
         if (c.Augment)
         {
             extras.Add("augmented");
+        }
+
+        if (c.Tta != Models.TestTimeAugmentation.None)
+        {
+            extras.Add(string.Create(CultureInfo.InvariantCulture, $"test-time augmentation {c.Tta} ({Models.TestTimeAugmentation.Views(c.Tta)} views)"));
         }
 
         if (c.LabelSmoothing > 0)

@@ -35,6 +35,9 @@ public sealed record TrainRunResult(
     /// </summary>
     public string? ReplacedRun { get; init; }
 
+    /// <summary>With a test-time augmentation: the best epoch's validation accuracy on one view per picture (<see cref="BestValAcc"/> is then with it); null otherwise.</summary>
+    public double? BestValAccOneView { get; init; }
+
     /// <summary>Warnings about the run's training (see <see cref="TrainingHealth"/>); empty when it looks healthy.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

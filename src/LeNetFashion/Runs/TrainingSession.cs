@@ -134,6 +134,7 @@ public sealed class TrainingSession : IDisposable
         var preprocessing = config.Normalize
             ? Preprocessing.Standardize(data.Train.Pixels.AsSpan(0, split.TrainSamples * data.Train.Height * data.Train.Width))
             : init?.Preprocessing ?? Preprocessing.ToTensor;
+        preprocessing = preprocessing with { TestTimeAugmentation = TestTimeAugmentation.Normalize(config.Tta) };
         if (init is not null && !init.Spec.SameAs(data.Spec))
         {
             throw new UsageException($"--init {config.Init}: a model for {init.Spec}, but the data are {data.Spec}; start from a model trained on the same classes and picture size");

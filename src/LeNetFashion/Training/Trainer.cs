@@ -269,7 +269,9 @@ public sealed class Trainer : ITrainingState
             return (null, TrainingOutcome.Interrupted, null);
         }
 
-        var val = Evaluator.Predict(_classifier, _data, Split.ValidationStart, Split.ValidationSamples, Split.BatchSize);
+        // One view per picture: a model's test-time augmentation (up to 10 views) would multiply the validation's cost
+        // every epoch; the run's final validation accuracy is scored with it (RunOutputs.Write).
+        var val = Evaluator.Predict(_classifier, _data, Split.ValidationStart, Split.ValidationSamples, Split.BatchSize, testTimeAugmentation: false);
         if (!double.IsFinite(val.LossSum))
         {
             return (null, TrainingOutcome.Diverged, Diverged($"validation loss is {val.Loss} at epoch {epoch}", learningRate));

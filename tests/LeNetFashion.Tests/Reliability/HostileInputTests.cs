@@ -52,7 +52,7 @@ public sealed class HostileInputTests(TrainedModelFixture trained) : TestBase, I
         var out1 = TempFile("m.safetensors");
 
         Cli.AssertError(Cli.Run("export", "--model", model, "--out", other), ExitCodes.OutputError,
-            $"--out {other}: expected a file name ending in .safetensors (the format is told by the extension)");
+            $"--out {other}: expected a file name ending in .safetensors for --format safetensors (the tool tells formats by the extension)");
         Assert.Equal(0, Cli.Run("export", "--model", model, "--out", out1).Code);
         Cli.AssertError(Cli.Run("export", "--model", model, "--out", out1), ExitCodes.OutputError, $"--out {out1}: exists; add --overwrite to replace it");
         Assert.Equal(0, Cli.Run("export", "--model", model, "--out", out1, "--overwrite").Code);
