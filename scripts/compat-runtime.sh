@@ -11,6 +11,8 @@
 #
 # Usage:
 #   scripts/compat-runtime.sh [install]   provision the compat root if this host needs it (idempotent, quiet)
+#   scripts/compat-runtime.sh fetch       the same without patchelf (what `lenet-fashion setup-runtime` runs for an
+#                                         installed tool, which relaunches itself under the root without patching)
 #   scripts/compat-runtime.sh status      print one of: not-needed | ready | missing
 #   scripts/compat-runtime.sh root        print the compat root folder
 #   scripts/compat-runtime.sh patch FILE [PRISTINE]
@@ -78,6 +80,15 @@ debian_mirror() {
 }
 
 install() {
+  fetch
+  needed || return 0
+  if ! command -v patchelf >/dev/null; then
+    echo "compat-runtime: installing patchelf with apt" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq patchelf >/dev/null
+  fi
+}
+
+fetch() {
   needed || return 0
   ready && return 0
   command -v apt-get >/dev/null || { echo "compat-runtime: apt-get not found; this script supports Debian/Ubuntu hosts only" >&2; exit 1; }
@@ -87,10 +98,6 @@ install() {
   local mirror
   mirror=$(debian_mirror)
   [ -n "$mirror" ] || { echo "compat-runtime: no Debian archive URL found in this machine's apt sources; set LENET_COMPAT_MIRROR to a Debian mirror URL" >&2; exit 1; }
-  if ! command -v patchelf >/dev/null; then
-    echo "compat-runtime: installing patchelf with apt" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq patchelf >/dev/null
-  fi
   local work="$cache_base/apt"
   rm -rf "$work"
   mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs"
@@ -131,8 +138,9 @@ patch_file() {
 
 case "${1:-install}" in
   install) install ;;
+  fetch) fetch ;;
   status) status ;;
   root) echo "$root" ;;
   patch) [ $# -ge 2 ] || { echo "usage: $0 patch FILE [PRISTINE]" >&2; exit 2; }; patch_file "$2" "${3:-}" ;;
-  *) echo "usage: $0 [install|status|root|patch FILE [PRISTINE]]" >&2; exit 2 ;;
+  *) echo "usage: $0 [install|fetch|status|root|patch FILE [PRISTINE]]" >&2; exit 2 ;;
 esac

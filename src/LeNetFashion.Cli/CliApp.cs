@@ -90,5 +90,6 @@ public static class CliApp
             new ExportCommand(output, error),
             new CompareCommand(output, error),
             new SweepCommand(output, error, cancellationToken),
+            new SetupRuntimeCommand(output, error),
         };
 }

@@ -70,9 +70,14 @@ internal sealed class SweepCommand : Command
 
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            // Children run as this process does: the given executable, this app host, or (an installed tool relaunched
+            // under the compat runtime) the same loader command.
+            var self = CompatRelaunch.SelfCommand();
             var executable = Environment.GetEnvironmentVariable(ExecutableVariable) is { Length: > 0 } exe ? exe
+                : self is { } s ? s[0]
                 : Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "lenet-fashion" ? Environment.ProcessPath!
                 : Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "lenet-fashion.exe" : "lenet-fashion");
+            var executableArgs = Environment.GetEnvironmentVariable(ExecutableVariable) is not { Length: > 0 } && self is { } prefix ? prefix[1..] : [];
             var request = new SweepRequest
             {
                 Spec = spec,
@@ -80,6 +85,7 @@ internal sealed class SweepCommand : Command
                 Jobs = parse.GetValue(command._jobs),
                 Index = parse.GetValue(command._index),
                 Executable = executable,
+                ExecutableArgs = executableArgs,
             };
             var result = SweepRun.Execute(request, line =>
             {

@@ -21,6 +21,9 @@ public sealed record SweepRequest
 
     /// <summary>The <c>lenet-fashion</c> executable each run is started with.</summary>
     public required string Executable { get; init; }
+
+    /// <summary>Arguments put before each child's own (the compat loader's, when this process was relaunched under it: <see cref="Runtime.CompatRelaunch.SelfCommand"/>); empty by default.</summary>
+    public IReadOnlyList<string> ExecutableArgs { get; init; } = [];
 }
 
 /// <summary>What a sweep did.</summary>
@@ -128,7 +131,7 @@ public static class SweepRun
                     : ["train", "--config", ConfigFile(folder, c), "--output", run, .. Directory.Exists(run) ? ["--overwrite"] : Array.Empty<string>(), .. c.Options.ContainsKey("threads") ? Array.Empty<string>() : ["--threads", threads.ToString(CultureInfo.InvariantCulture)]];
                 var log = new StreamWriter(Path.Combine(folder, LogsDir, c.FolderName + ".log"), append: true) { AutoFlush = true };
                 log.WriteLine($"$ lenet-fashion {string.Join(' ', args)}");
-                var process = Start(request.Executable, args, log);
+                var process = Start(request.Executable, [.. request.ExecutableArgs, .. args], log);
                 lock (running)
                 {
                     running.Add((c, process, log));

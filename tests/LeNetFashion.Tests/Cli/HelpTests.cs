@@ -14,6 +14,7 @@ public sealed class HelpTests
     [InlineData("export")]
     [InlineData("compare")]
     [InlineData("sweep")]
+    [InlineData("setup-runtime")]
     public void Help_text_matches_the_approved_copy(string verb)
     {
         var output = new StringWriter();

@@ -1,0 +1,153 @@
+"""bn-cnn recipe: this tool against PyTorch peers of the same recipe, in alternating rounds (issue 21).
+
+Run (idle machine): /usr/bin/python3 scripts/bench/bncnn_bench.py [--rounds 6] [--epochs 3] [--limit 12800] [--out DIR]
+
+Each round runs, one after another:
+  ours       lenet-fashion train (Release app host) --arch bn-cnn --batch-size 128 --optimizer adamw --lr 0.003
+             --lr-schedule cosine --augment --normalize --shuffle --train-rate 0.9 --seed 0 --no-tensorboard
+  default    scripts/bench/bncnn_peer.py (PyTorch 1.13, Debian) with glibc's default malloc
+  tuned      the same with GLIBC_TUNABLES set to the thresholds this tool sets with mallopt
+             (Runtime/NativeAllocator.cs: mmap 32 MiB, trim 256 MiB)
+  jemalloc   the same with libjemalloc.so.2 preloaded (Debian libjemalloc2), when installed
+  tcmalloc   the same with libtcmalloc_minimal.so.4 preloaded (Debian libtcmalloc-minimal4), when installed
+At every epoch line a process prints, the driver reads /proc/<pid>/stat (minor and major page faults, user + system
+CPU seconds) and /proc/<pid>/status (VmHWM, peak resident memory), so both sides are counted the same way, from the
+outside. Epoch 0 (warm-up: first allocations, oneDNN's kernel set-up) is reported but left out of the medians.
+
+Per-round ratio = our median epoch seconds / the fastest peer's median epoch seconds in that round; the summary is the
+median of the per-round ratios, with counters per epoch (medians of epochs 1..E-1). Writes bncnn.md and bncnn.csv.
+"""
+import argparse
+import csv
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+APP = os.path.join(ROOT, "src/LeNetFashion.Cli/bin/Release/net10.0/lenet-fashion")
+PEER = os.path.join(ROOT, "scripts/bench/bncnn_peer.py")
+EPOCH = re.compile(r"^Epoch (\d+)/\d+ .* (\d+\.\d+) s")
+PRELOADS = {
+    "jemalloc": "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
+    "tcmalloc": "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4",
+}
+
+
+def proc_counters(pid):
+    """(minor faults, major faults, CPU seconds, peak RSS bytes) of a live process."""
+    with open(f"/proc/{pid}/stat") as f:
+        stat = f.read()
+    fields = stat[stat.rindex(")") + 2:].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    minflt, majflt = int(fields[10 - 3]), int(fields[12 - 3])
+    cpu = (int(fields[14 - 3]) + int(fields[15 - 3])) / ticks
+    hwm = 0
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                hwm = int(line.split()[1]) * 1024
+    return minflt, majflt, cpu, hwm
+
+
+def run(name, command, env):
+    """Runs one side; returns per-epoch records (seconds as printed, and counter deltas between epoch lines)."""
+    start = time.perf_counter()
+    p = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT)
+    last = proc_counters(p.pid)
+    epochs, peak, tail = [], 0, []
+    for line in p.stdout:
+        tail = (tail + [line.rstrip()])[-5:]
+        m = EPOCH.match(line)
+        if not m:
+            continue
+        try:
+            now = proc_counters(p.pid)
+        except (FileNotFoundError, ProcessLookupError):
+            break
+        epochs.append({"epoch": int(m.group(1)), "seconds": float(m.group(2)), "minor_faults": now[0] - last[0],
+                       "major_faults": now[1] - last[1], "cpu_seconds": now[2] - last[2]})
+        peak = max(peak, now[3])
+        last = now
+    code = p.wait()
+    if code != 0 or not epochs:
+        raise SystemExit(f"{name}: exit {code}:\n" + "\n".join(tail))
+    return {"name": name, "epochs": epochs, "peak_rss": peak, "wall": time.perf_counter() - start}
+
+
+def median_of(records, key):
+    later = [e[key] for e in records["epochs"][1:]] or [records["epochs"][0][key]]
+    return statistics.median(later)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--limit", type=int, default=12800)
+    parser.add_argument("--out", default=os.path.join(ROOT, "scripts/bench/results/bncnn"))
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    base = dict(os.environ)
+    base.pop("LD_PRELOAD", None)
+    base.pop("GLIBC_TUNABLES", None)
+    recipe = ["--arch", "bn-cnn", "--batch-size", "128", "--optimizer", "adamw", "--lr", "0.003", "--lr-schedule", "cosine",
+              "--augment", "--normalize", "--shuffle", "--train-rate", "0.9", "--seed", "0", "--no-tensorboard",
+              "--epochs", str(args.epochs), "--limit", str(args.limit)]
+    peer = ["/usr/bin/python3", PEER, "--epochs", str(args.epochs), "--limit", str(args.limit)]
+    sides = [("ours", lambda r: [APP, "train", *recipe, "--output", f"/tmp/bncnn-bench-{r}", "--overwrite"], base),
+             ("default", lambda r: peer, base),
+             ("tuned", lambda r: peer, {**base, "GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456"})]
+    for name, path in PRELOADS.items():
+        if os.path.exists(path):
+            sides.append((name, lambda r: peer, {**base, "LD_PRELOAD": path}))
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    flags = next((l for l in open("/proc/cpuinfo") if l.startswith("flags")), "")
+    width = "AVX-512" if " avx512f" in flags else "AVX2" if " avx2" in flags else "SSE"
+    rows, ratios = [], []
+    for r in range(args.rounds):
+        results = {}
+        for name, command, env in sides:
+            res = run(name, command(r), env)
+            results[name] = res
+            rows.append({"round": r, "side": name, "median_epoch_s": median_of(res, "seconds"),
+                         "median_cpu_s": median_of(res, "cpu_seconds"), "median_minor_faults": median_of(res, "minor_faults"),
+                         "median_major_faults": median_of(res, "major_faults"), "epoch0_s": res["epochs"][0]["seconds"],
+                         "epoch0_minor_faults": res["epochs"][0]["minor_faults"], "peak_rss_mb": res["peak_rss"] / 2**20,
+                         "epoch_s": " ".join(f"{e['seconds']:.1f}" for e in res["epochs"]),
+                         "minor_faults": " ".join(str(e["minor_faults"]) for e in res["epochs"])})
+            print(f"round {r} {name:9s} epochs {rows[-1]['epoch_s']} s, CPU {rows[-1]['median_cpu_s']:.1f} s/epoch, minor faults {rows[-1]['minor_faults']}, peak RSS {rows[-1]['peak_rss_mb']:.0f} MB", flush=True)
+        fastest = min((n for n in results if n != "ours"), key=lambda n: median_of(results[n], "seconds"))
+        ratio = median_of(results["ours"], "seconds") / median_of(results[fastest], "seconds")
+        ratios.append((ratio, fastest))
+        print(f"round {r}: ours / fastest peer ({fastest}) = {ratio:.3f}", flush=True)
+
+    with open(os.path.join(args.out, "bncnn.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    names = [s[0] for s in sides]
+    med = {n: {k: statistics.median(x[k] for x in rows if x["side"] == n) for k in
+               ("median_epoch_s", "median_cpu_s", "median_minor_faults", "median_major_faults", "peak_rss_mb", "epoch0_minor_faults")} for n in names}
+    lines = [f"# bn-cnn recipe: lenet-fashion against PyTorch peers ({time.strftime('%Y-%m-%d')})", "",
+             f"Machine: {cpu} ({width}), {os.cpu_count()} logical cores; {args.rounds} alternating rounds of {args.epochs} epochs on the first {args.limit:,} training images (batch 128, 90/10 split); "
+             f"command: `/usr/bin/python3 scripts/bench/bncnn_bench.py --rounds {args.rounds} --epochs {args.epochs} --limit {args.limit}`. Peer: PyTorch {subprocess.run(['/usr/bin/python3', '-c', 'import torch; print(torch.__version__)'], capture_output=True, text=True).stdout.strip()} (Debian), 2 threads, same recipe (scripts/bench/bncnn_peer.py).", "",
+             f"**Median of per-round ratios, ours / fastest peer: {statistics.median(r for r, _ in ratios):.3f}** "
+             f"(rounds: {', '.join(f'{r:.3f} ({n})' for r, n in ratios)}).", "",
+             "Medians over rounds of each run's median over epochs 1..E-1 (epoch 0 is warm-up):", "",
+             "| side | epoch (s) | CPU (s/epoch) | minor faults/epoch | major faults/epoch | epoch 0 minor faults | peak RSS (MB) |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for n in names:
+        m = med[n]
+        lines.append(f"| {n} | {m['median_epoch_s']:.2f} | {m['median_cpu_s']:.2f} | {m['median_minor_faults']:,.0f} | {m['median_major_faults']:,.0f} | {m['epoch0_minor_faults']:,.0f} | {m['peak_rss_mb']:.0f} |")
+    lines += ["", "Every run: `bncnn.csv` (epoch seconds and minor faults of each epoch, per side and round)."]
+    with open(os.path.join(args.out, "bncnn.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
