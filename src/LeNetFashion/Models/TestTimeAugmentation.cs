@@ -74,8 +74,8 @@ public static class TestTimeAugmentation
             // view[y, x] = pixels[y − dy, x − dx], black where that is outside the picture.
             using var view = padded is null ? pixels.alias() : padded.narrow(2, 1 - dy, h).narrow(3, 1 - dx, w);
             using var mirrored = view.flip(3);
-            logProbabilities.Add(nn.functional.log_softmax(logits(view), 1));
-            logProbabilities.Add(nn.functional.log_softmax(logits(mirrored), 1));
+            logProbabilities.Add(LogProbabilities(view, logits));
+            logProbabilities.Add(LogProbabilities(mirrored, logits));
         }
 
         using var stacked = stack(logProbabilities, 0);
@@ -86,5 +86,15 @@ public static class TestTimeAugmentation
 
         using var sum = stacked.logsumexp(0);
         return sum.sub(Math.Log(logProbabilities.Count));
+    }
+
+    /// <summary>
+    /// log_softmax of one view's logits, computed in a dispose scope of its own: the forward pass's activations are freed
+    /// before the next view's (held until the caller's scope ended, ten views of a 256-image batch took about 2 GB).
+    /// </summary>
+    private static Tensor LogProbabilities(Tensor view, Func<Tensor, Tensor> logits)
+    {
+        using var scope = NewDisposeScope();
+        return nn.functional.log_softmax(logits(view), 1).MoveToOuterDisposeScope();
     }
 }
