@@ -328,7 +328,7 @@ public static class OnnxFile
                     return Node("Sigmoid", [x]);
                 case Models.Layers.MaxPool2d:
                     return Node("MaxPool", [x], a => { a.Add(Ints("kernel_shape", [2, 2])); a.Add(Ints("strides", [2, 2])); });
-                case TorchSharp.Modules.AvgPool2d pool:
+                case TorchSharp.Modules.AvgPool2d pool when !pool.ceil_mode && (pool.padding is null || pool.padding.All(p => p == 0)):
                     return Node("AveragePool", [x], a =>
                     {
                         a.Add(Ints("kernel_shape", pool.kernel_size));

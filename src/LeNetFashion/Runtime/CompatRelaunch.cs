@@ -48,7 +48,8 @@ public static class CompatRelaunch
         }
 
         var entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
-        var dotnetRoot = Path.GetFullPath(Path.Combine(RuntimeEnvironment.RuntimeDirectory, "..", "..", ".."));
+        // The running runtime's files are in <root>/shared/Microsoft.NETCore.App/<version>/.
+        var dotnetRoot = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", ".."));
         var muxer = Path.Combine(dotnetRoot, "dotnet");
         if (string.IsNullOrEmpty(entry) || !File.Exists(muxer) || !Directory.Exists(Path.Combine(dotnetRoot, "host")))
         {
@@ -173,12 +174,4 @@ public static class CompatRelaunch
 
     [DllImport("libc", EntryPoint = "execve", SetLastError = true)]
     private static extern int Execve(string path, string?[] argv, string?[] envp);
-
-    /// <summary>Where the running .NET runtime's files are (<c>…/shared/Microsoft.NETCore.App/&lt;version&gt;/</c>).</summary>
-    private static class RuntimeEnvironment
-    {
-        public static string RuntimeDirectory => RuntimeEnvironmentDirectory();
-
-        private static string RuntimeEnvironmentDirectory() => Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-    }
 }
