@@ -88,9 +88,28 @@ install() {
   fi
 }
 
+# 0 when $root may be (re)made: absent, an empty folder, or a compat root this script made (its marker file, or
+# only the folders Debian's packages unpack into). Anything else (a file, a folder of other things, $HOME by
+# mistake) is refused: the script replaces the root as a whole.
+replaceable() {
+  [ -e "$root" ] || [ -L "$root" ] || return 0
+  [ -d "$root" ] && [ ! -L "$root" ] || return 1
+  [ -e "$root/.lenet-compat-root" ] && return 0
+  local entry
+  for entry in "$root"/* "$root"/.[!.]*; do
+    [ -e "$entry" ] || [ -L "$entry" ] || continue
+    case "$(basename "$entry")" in
+      usr|etc|lib|lib64|bin|sbin|var|.dotnet-overlay-*) ;;
+      *) return 1 ;;
+    esac
+  done
+  return 0
+}
+
 fetch() {
   needed || return 0
   ready && return 0
+  replaceable || { echo "compat-runtime: $root exists and is not a compat root (a file, or a folder holding other things); choose an empty or new folder for LENET_COMPAT_ROOT" >&2; exit 5; }
   command -v apt-get >/dev/null || { echo "compat-runtime: apt-get not found; this script supports Debian/Ubuntu hosts only" >&2; exit 1; }
   command -v dpkg-deb >/dev/null || { echo "compat-runtime: dpkg-deb not found" >&2; exit 1; }
   local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -111,6 +130,7 @@ fetch() {
   local tmp="$root.tmp.$$"
   rm -rf "$tmp"; mkdir -p "$tmp"
   for deb in "$work"/debs/*.deb; do dpkg-deb -x "$deb" "$tmp"; done
+  : > "$tmp/.lenet-compat-root"
   rm -rf "$root"; mkdir -p "$(dirname "$root")"; mv "$tmp" "$root"
   rm -rf "$work"
   ready || { echo "compat-runtime: unpacked packages but $interp is missing" >&2; exit 1; }

@@ -30,6 +30,9 @@ public sealed record EvalMetrics(
     /// <summary>The data files read: file used, SHA-256 of the decompressed content, and whether it matches the published file.</summary>
     public IReadOnlyList<Data.DataProvenance> Data { get; init; } = [];
 
+    /// <summary>The test-time augmentation the model was scored with (<see cref="Models.TestTimeAugmentation"/>): <c>none</c>, <c>flip</c> or <c>flip-shift</c>.</summary>
+    public string TestTimeAugmentation { get; init; } = Models.TestTimeAugmentation.None;
+
     /// <summary>The metrics of a confusion matrix and its classification report.</summary>
     public static EvalMetrics From(EvalSplit split, ConfusionMatrix m, ClassificationReport r, string model, string dataDir)
     {

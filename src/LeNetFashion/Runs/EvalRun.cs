@@ -81,10 +81,15 @@ public static class EvalRun
         folder.Write(RunFiles.ConfusionPng, path => Plots.SaveConfusionMatrix(path, confusion, normalized: false, subject));
         folder.Write(RunFiles.ConfusionNormalizedPng, path => Plots.SaveConfusionMatrix(path, confusion, normalized: true, subject));
         folder.Write(RunFiles.Misclassified, path => WriteMisclassified(path, set, start, predictions, classifier.ClassNames));
-        var metrics = EvalMetrics.From(request.Split, confusion, report, Path.GetFullPath(request.Model), dataDir) with { Data = DatasetVerifier.Provenance(set) };
+        var metrics = EvalMetrics.From(request.Split, confusion, report, Path.GetFullPath(request.Model), dataDir) with { Data = DatasetVerifier.Provenance(set), TestTimeAugmentation = classifier.Preprocessing.TestTimeAugmentation ?? Models.TestTimeAugmentation.None };
         folder.Write(RunFiles.Metrics, path => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(metrics, ModelStore.JsonOptions) + "\n"));
         folder.Write(RunFiles.Report, path => HtmlReport.Write(path, folder.Path, $"Evaluation of {request.Model}: {subject}", metadata, report));
-        return new EvalRunResult(isVal ? "Validation" : "Test", confusion, report, folder.Path, count, folder.Written) { Notes = DatasetVerifier.Notes(set) };
+        return new EvalRunResult(isVal ? "Validation" : "Test", confusion, report, folder.Path, count, folder.Written)
+        {
+            Notes = classifier.Preprocessing.TestTimeAugmentation is { } views
+                ? [.. DatasetVerifier.Notes(set), $"Test-time augmentation: {views} ({Models.TestTimeAugmentation.Views(views)} views per image, probabilities averaged; --tta none scores one view)"]
+                : DatasetVerifier.Notes(set),
+        };
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ public static class ExportRun
         ArgumentNullException.ThrowIfNull(request);
         if (Directory.Exists(request.Out))
         {
-            throw new IOException($"--out {request.Out}: is a folder; expected a file name such as model.safetensors");
+            throw new IOException($"--out {request.Out}: is a folder; expected a file name such as model{(request.Onnx ? OnnxFile.Extension : SafetensorsFile.Extension)}");
         }
 
         var target = System.IO.Path.GetFullPath(request.Out);
@@ -51,7 +51,7 @@ public static class ExportRun
         // replaced by a regular file: the system's special folders are refused.
         if (!OperatingSystem.IsWindows() && (target.StartsWith("/dev/", StringComparison.Ordinal) || target.StartsWith("/proc/", StringComparison.Ordinal) || target.StartsWith("/sys/", StringComparison.Ordinal)))
         {
-            throw new IOException($"--out {request.Out}: a device or system file; expected a file name such as model.safetensors");
+            throw new IOException($"--out {request.Out}: a device or system file; expected a file name such as model{(request.Onnx ? OnnxFile.Extension : SafetensorsFile.Extension)}");
         }
 
         var model = System.IO.Path.GetFullPath(request.Model);

@@ -248,6 +248,11 @@ public static class ModelStore
     /// <exception cref="ModelFileException">One line naming the file and the values.</exception>
     private static void CheckPreprocessing(string path, Preprocessing? p)
     {
+        if (p?.TestTimeAugmentation is { } tta && !TestTimeAugmentation.Names.Contains(tta, StringComparer.Ordinal))
+        {
+            throw new ModelFileException($"{path}: stored preprocessing.test_time_augmentation '{tta}': expected one of {string.Join(", ", TestTimeAugmentation.Names)}; the file is damaged or was written by a newer tool");
+        }
+
         if (p is null || (p.Mean is null && p.Std is null))
         {
             return;

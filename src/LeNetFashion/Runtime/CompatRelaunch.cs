@@ -61,7 +61,17 @@ public static class CompatRelaunch
             return null;
         }
 
-        var overlay = Overlay(loader, dotnetRoot);
+        string overlay;
+        try
+        {
+            overlay = Overlay(loader, dotnetRoot);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LastFailure = $"its launcher folder could not be made ({IO.Messages.FirstLine(e.Message)})";
+            return LastFailure;
+        }
+
         string[] command = [Path.Combine(overlay, "dotnet"), "--library-path", libdir!, "--argv0", "dotnet", muxer, "exec", entry];
         string?[] argv = ["dotnet", .. command[1..], .. args, null];
         var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
@@ -77,6 +87,9 @@ public static class CompatRelaunch
         Execve(Path.Combine(overlay, "dotnet"), argv, environment);
         return $"execve {Path.Combine(overlay, "dotnet")} failed (errno {Marshal.GetLastPInvokeError()})";
     }
+
+    /// <summary>Why this process did not relaunch although the compat root is there (for <see cref="TorchRuntime.EnsureLoaded"/>'s message); null otherwise.</summary>
+    public static string? LastFailure { get; private set; }
 
     /// <summary>Set in the relaunched process: the command (JSON array) that starts the tool under the compat runtime, for its children (<c>sweep</c>).</summary>
     public const string CommandVariable = "LENET_COMPAT_COMMAND";
@@ -139,8 +152,21 @@ public static class CompatRelaunch
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private static string Overlay(string loader, string dotnetRoot)
     {
+        // Inside the compat root (writable when it was fetched), else in the temporary folder (a shared, read-only root).
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(dotnetRoot)))[..12];
-        var overlay = Path.Combine(CacheBase(), $"dotnet-overlay-{hash}");
+        try
+        {
+            return Overlay(Path.Combine(CompatRoot(), $".dotnet-overlay-{hash}"), loader, dotnetRoot);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Overlay(Path.Combine(Path.GetTempPath(), $"lenet-fashion-{Environment.UserName}", $"dotnet-overlay-{hash}"), loader, dotnetRoot);
+        }
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static string Overlay(string overlay, string loader, string dotnetRoot)
+    {
         var host = Path.Combine(overlay, "dotnet");
         if (File.Exists(host) && new FileInfo(host).Length == new FileInfo(loader).Length
             && Directory.Exists(Path.Combine(overlay, "host")) && Directory.Exists(Path.Combine(overlay, "shared")))

@@ -32,8 +32,9 @@ public static class TorchRuntime
         }
     }
 
-    private static string GlibcxxMessage =>
-        $"TorchSharp cannot load: this system's libstdc++ lacks {RequiredGlibcxx} (needed by TorchSharp 0.107, built with GCC 13; Debian 12 and Ubuntu 22.04 stop at 3.4.30); fix: lenet-fashion setup-runtime (fetches Debian 13's C++ runtime, about 16 MB, into {CompatRelaunch.CompatRoot()}; the tool then runs under it by itself), or in a clone: bash scripts/compat-runtime.sh, then dotnet build";
+    private static string GlibcxxMessage => CompatRelaunch.LastFailure is { } why
+        ? $"TorchSharp cannot load: this system's libstdc++ lacks {RequiredGlibcxx}, and the compat runtime in {CompatRelaunch.CompatRoot()} is there but the tool could not start under it: {why}"
+        : $"TorchSharp cannot load: this system's libstdc++ lacks {RequiredGlibcxx} (needed by TorchSharp 0.107, built with GCC 13; Debian 12 and Ubuntu 22.04 stop at 3.4.30); fix: lenet-fashion setup-runtime (fetches Debian 13's C++ runtime, about 16 MB, into {CompatRelaunch.CompatRoot()}; the tool then runs under it by itself), or in a clone: bash scripts/compat-runtime.sh, then dotnet build";
 
     /// <summary>
     /// Whether this process was started by a patched app host, i.e. its dynamic loader is not the system's

@@ -77,4 +77,22 @@ public sealed class TestTimeAugmentationTests
         Assert.Contains("unknown test-time augmentation 'rotate'", Assert.Throws<ArgumentException>(() => TestTimeAugmentation.Normalize("rotate")).Message);
         Assert.Equal("{\"mean\":null,\"std\":null}", System.Text.Json.JsonSerializer.Serialize(Preprocessing.ToTensor, LeNetFashion.Runs.ModelStore.JsonOptions).Replace("\n", "").Replace(" ", ""));
     }
+
+    [Fact]
+    public void A_model_file_naming_an_unknown_augmentation_is_refused_as_a_bad_file()
+    {
+        manual_seed(2);
+        using var c = Classifier.Create(Architectures.LeNet, ModelSpec.FashionMnist, new Preprocessing { TestTimeAugmentation = "rotate" });
+        var path = Path.Combine(Path.GetTempPath(), $"tta-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            LeNetFashion.Runs.SafetensorsFile.Save(path, c);
+            var e = Assert.Throws<LeNetFashion.Runs.ModelFileException>(() => LeNetFashion.Runs.ModelStore.Load(path));
+            Assert.Equal($"{path}: stored preprocessing.test_time_augmentation 'rotate': expected one of none, flip, flip-shift; the file is damaged or was written by a newer tool", e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
