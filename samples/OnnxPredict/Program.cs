@@ -50,6 +50,12 @@ else
 {
     foreach (var file in args.Skip(1))
     {
+        if (!File.Exists(file))
+        {
+            Console.Error.WriteLine($"error: {file}: file not found");
+            return 2;
+        }
+
         using var decoded = SKBitmap.Decode(file);
         if (decoded is null)
         {

@@ -37,7 +37,7 @@ public static class CliApp
                 // each error unprefixed, a blank line, and for a typo more lines and suggestions).
                 var first = parse.Errors[0].Message;
                 var unmatched = parse.UnmatchedTokens;
-                error.WriteLine("error: " + (unmatched.Count > 0 ? Unknown(unmatched[0], parse.CommandResult.Command) : IO.Messages.FirstLine(first)));
+                error.WriteLine("error: " + (unmatched.Count > 0 ? Unknown(unmatched[0], parse.CommandResult.Command) : Plain(IO.Messages.FirstLine(first))));
                 return ExitCodes.InvalidArguments;
             }
 
@@ -78,6 +78,27 @@ public static class CliApp
         }
 
         return row[b.Length];
+    }
+
+    /// <summary>
+    /// System.CommandLine's type error in the tool's form: "Cannot parse argument 'abc' for option '--epochs' as expected
+    /// type 'System.Int32'." becomes "--epochs abc: expected a whole number"; other messages are kept.
+    /// </summary>
+    internal static string Plain(string message)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(.*)' for option '(.+)' as expected type 'System\.(?:Nullable`1\[System\.)?(\w+)\]?'\.?$");
+        if (!m.Success)
+        {
+            return message;
+        }
+
+        var expected = m.Groups[3].Value switch
+        {
+            "Int32" or "Int64" => "a whole number",
+            "Double" or "Single" => "a number",
+            _ => "a value of type " + m.Groups[3].Value,
+        };
+        return $"{m.Groups[2].Value} {m.Groups[1].Value}: expected {expected}";
     }
 
     internal static RootCommand BuildRootCommand(TextWriter output, TextWriter error, CancellationToken cancellationToken) =>

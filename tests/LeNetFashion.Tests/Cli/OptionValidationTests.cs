@@ -22,6 +22,9 @@ public sealed class OptionValidationTests
     [InlineData("--lr", "NaN", "--lr NaN: expected a positive finite number such as 0.001")]
     [InlineData("--train-rate", "1", "--train-rate 1: expected a number strictly between 0 and 1, such as 0.8")]
     [InlineData("--train-rate", "0", "--train-rate 0: expected a number strictly between 0 and 1, such as 0.8")]
+    [InlineData("--epochs", "abc", "error: --epochs abc: expected a whole number")] // not the parser's "Cannot parse argument … System.Int32"
+    [InlineData("--seed", "x", "error: --seed x: expected a whole number")]
+    [InlineData("--limit", "3.5", "error: --limit 3.5: expected a whole number")]
     public void Invalid_train_values_are_refused_at_parse_time(string option, string value, string message)
     {
         var (code, error) = Run("train", option, value);
