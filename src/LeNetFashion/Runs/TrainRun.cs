@@ -122,7 +122,10 @@ public static class TrainRun
         using var folder = run.ResumeDir is null ? RunFolder.CreateForTraining(request.Output, request.Overwrite) : RunFolder.OpenForResume(run.ResumeDir);
         var checkpoint = new Checkpoint(folder.Path);
         var clock = new FirstBatchClock();
-        using var tensorboard = request.TensorBoard ? new TensorBoardCallback(folder.Path, config) : null;
+        // A resumed run keeps the choice it was started with: its tensorboard/ folder exists after its first epoch unless
+        // it was started with --no-tensorboard (every resumable run has completed an epoch).
+        var writeTensorBoard = request.TensorBoard && (run.ResumeDir is null || Directory.Exists(Path.Combine(folder.Path, RunFiles.TensorBoardDir)));
+        using var tensorboard = writeTensorBoard ? new TensorBoardCallback(folder.Path, config) : null;
         List<TrainerCallback> outputs = [new CheckpointCallback(folder, checkpoint, config, run.DataDir, run.TestDir, dataSha256), clock, .. tensorboard is null ? Array.Empty<TrainerCallback>() : [tensorboard], .. callbacks ?? [], reporter];
         using var session = TrainingSession.Create(config, data, init, outputs, plan);
 

@@ -113,4 +113,26 @@ public sealed class TensorBoardTests : TestBase
         Assert.False(Directory.Exists(Path.Combine(run, RunFiles.TensorBoardDir)));
         Assert.DoesNotContain("tensorboard/", r.Output);
     }
+
+    [Fact]
+    public void A_run_started_with_no_tensorboard_stays_without_event_files_when_resumed()
+    {
+        var request = new TrainRequest
+        {
+            DataDir = Fixtures.SeparableDataset(Path.Combine(TempDir, "data"), 320, 16),
+            Config = new RunConfig { Epochs = 3, BatchSize = 16, LearningRate = 0.001, Device = ComputeDevice.Cpu, Threads = 1, Seed = 7 },
+            Output = Path.Combine(TempDir, "run"),
+            TensorBoard = false,
+        };
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var interrupted = TrainRun.Execute(request, new RecordingReporter(cancel, 0), cancel.Token);
+        Assert.Equal(TrainingOutcome.Interrupted, interrupted.Training.Outcome);
+
+        var resumed = TrainRun.Execute(new TrainRequest { Resume = interrupted.OutputDir }, new RecordingReporter(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(TrainingOutcome.Completed, resumed.Training.Outcome);
+        Assert.Equal(3, resumed.Training.History.Count);
+        Assert.False(Directory.Exists(Path.Combine(resumed.OutputDir, RunFiles.TensorBoardDir)));
+        Assert.DoesNotContain("tensorboard/", resumed.Files);
+    }
 }
