@@ -134,13 +134,11 @@ public static class RunOutputs
 
         // With a test-time augmentation, the kept weights' validation accuracy is scored again as the model predicts
         // (the per-epoch validation that chose them used one view), so that runs compare as they will be used.
-        double? valOneView = null;
         if (classifier.Preprocessing.TestTimeAugmentation is not null && best.Epoch is not null)
         {
             var val = Evaluator.Predict(classifier, session.Train, session.Split.ValidationStart, session.Split.ValidationSamples, session.Split.BatchSize);
-            valOneView = best.ValAcc;
-            metadata = metadata with { ValAccuracy = val.Accuracy, ValAccuracyOneView = valOneView };
-            outcome = outcome with { BestValAcc = val.Accuracy, BestValAccOneView = valOneView };
+            metadata = metadata with { ValAccuracy = val.Accuracy, ValAccuracyOneView = best.ValAcc };
+            outcome = outcome with { BestValAcc = val.Accuracy, BestValAccOneView = best.ValAcc };
         }
 
         using var testData = TensorData.FromDataset(data.Test, TorchRuntime.SelectDevice(config.Device));

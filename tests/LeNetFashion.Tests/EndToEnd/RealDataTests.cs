@@ -16,7 +16,8 @@ namespace LeNetFashion.Tests.EndToEnd;
 [Collection("Torch")]
 public sealed class RealDataTests : TestBase
 {
-    private static string? FindData()
+    /// <summary>The real Fashion-MNIST folder; skips the test when it is absent, fails it under LENET_REQUIRE_REAL_DATA=1 (also used by other real-data tests).</summary>
+    internal static string? FindData()
     {
         try
         {

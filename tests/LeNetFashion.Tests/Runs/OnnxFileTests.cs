@@ -19,24 +19,6 @@ namespace LeNetFashion.Tests.Runs;
 [Collection("Torch")]
 public sealed class OnnxFileTests : TestBase
 {
-    private static string? RealData()
-    {
-        try
-        {
-            return DataLocator.Resolve(null, DatasetPart.Test);
-        }
-        catch (DataFormatException e)
-        {
-            if (Environment.GetEnvironmentVariable("LENET_REQUIRE_REAL_DATA") == "1")
-            {
-                Assert.Fail($"real data required (LENET_REQUIRE_REAL_DATA=1) but not found: {e.Message}");
-            }
-
-            Assert.Skip($"Fashion-MNIST not installed: {e.Message}");
-            return null;
-        }
-    }
-
     /// <summary>Logits of <paramref name="pixels"/> (<c>[N, 1, 28, 28]</c> bytes) through ONNX Runtime, fed as byte / 255f.</summary>
     private static float[] OnnxLogits(InferenceSession session, byte[] pixels, int n, int h = 28, int w = 28)
     {
@@ -59,7 +41,7 @@ public sealed class OnnxFileTests : TestBase
     [InlineData("lenet", "flip-shift", 9)]
     public void Onnx_Runtime_gives_TorchSharps_logits_within_1e_5_and_evals_test_accuracy_exactly(string architecture, string tta, int opset)
     {
-        var dataDir = RealData()!;
+        var dataDir = EndToEnd.RealDataTests.FindData()!;
         var run = Path.Combine(TempDir, "run");
         var error = new StringWriter();
         var trainLog = new StringWriter();
