@@ -39,6 +39,19 @@ internal static class CommonOptions
         return o;
     }
 
+    /// <summary>An option that takes one of <paramref name="names"/> and is null when not given (its default depends on other options).</summary>
+    public static Option<string?> OptionalOneOf(string name, string description, IReadOnlyList<string> names)
+    {
+        var o = new Option<string?>(name)
+        {
+            Description = description,
+            HelpName = string.Join('|', names),
+            CustomParser = r => Choice(r, name, names),
+        };
+        o.CompletionSources.Add([.. names]);
+        return o;
+    }
+
     /// <summary><c>--tta</c> of eval and predict: a test-time augmentation that replaces the model's own; null when not given.</summary>
     public static Option<string?> TestTimeAugmentationOverride()
     {

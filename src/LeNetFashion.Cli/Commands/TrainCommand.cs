@@ -63,6 +63,10 @@ internal sealed class TrainCommand : Command
         "Test-time augmentation, stored with the model: score each picture as several views and average their probabilities: flip (the picture and its mirror image) or flip-shift (both at their place and shifted one pixel up, down, left and right: 10 views). eval, predict and the final validation and test accuracy use it; the per-epoch validation that picks the best epoch scores one view.",
         TestTimeAugmentation.Names,
         TestTimeAugmentation.None);
+    private readonly Option<string?> _memoryFormat = CommonOptions.OptionalOneOf(
+        "--memory-format",
+        "How activations lie in memory on the CPU: contiguous (PyTorch's default) or channels-last (torch.channels_last: faster for networks with tens of channels). Default: the architecture's (channels-last for bn-cnn, contiguous for lenet and lenet5). Stored with the run; results differ from the other format in the last bits.",
+        MemoryFormats.Names);
     private readonly EnumOption<ComputeDevice> _device = CommonOptions.Device();
     private readonly Option<int?> _threads = CommonOptions.OptionalPositiveInt(
         "--threads", $"CPU threads for LibTorch, at most {MaxThreads}. Default: all logical cores ({Environment.ProcessorCount} here).", "n",
@@ -126,6 +130,7 @@ internal sealed class TrainCommand : Command
         Options.Add(_augment);
         Options.Add(_normalize);
         Options.Add(_tta);
+        Options.Add(_memoryFormat);
         Options.Add(_device);
         Options.Add(_threads);
         Options.Add(_seed);
@@ -206,6 +211,7 @@ internal sealed class TrainCommand : Command
             Augment = Given(_augment, c.Augment),
             Normalize = Given(_normalize, c.Normalize),
             Tta = Given(_tta, c.Tta),
+            MemoryFormat = Given(_memoryFormat, c.MemoryFormat),
             Device = parse.IsGiven(_device) ? _device.Value(parse) : c.Device,
             Threads = Given(_threads, c.Threads),
             Seed = Given(_seed, c.Seed),

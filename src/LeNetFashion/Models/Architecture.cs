@@ -13,6 +13,9 @@ namespace LeNetFashion.Models;
 /// <param name="Factory">Creates the module for a specification with fresh weights, drawing from the global torch generator.</param>
 public sealed record Architecture(string Name, string Description, int MinSide, Func<ModelSpec, nn.Module<Tensor, Tensor>> Factory)
 {
+    /// <summary>The memory format new runs of this architecture use unless <c>--memory-format</c> says otherwise (<see cref="MemoryFormats"/>): <c>channels-last</c> for bn-cnn, <c>contiguous</c> for the tutorial's networks.</summary>
+    public string DefaultMemoryFormat { get; init; } = MemoryFormats.Contiguous;
+
     /// <summary>Shape of one Fashion-MNIST sample, <c>[1, 28, 28]</c>: what <c>summarize</c> shows by default.</summary>
     public long[] InputShape => ModelSpec.FashionMnist.InputShape;
 

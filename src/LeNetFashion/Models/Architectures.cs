@@ -17,7 +17,10 @@ public static class Architectures
 
     /// <summary>A small modern network: three conv + batch-norm + ReLU blocks, max pooling, dropout; 83,562 parameters.</summary>
     public static Architecture BnCnn { get; } = new(
-        Models.BnCnn.ArchitectureName, "three conv + batch-norm + ReLU blocks with max pooling and dropout, 83,562 parameters", Models.BnCnn.MinSide, s => new Models.BnCnn(s));
+        Models.BnCnn.ArchitectureName, "three conv + batch-norm + ReLU blocks with max pooling and dropout, 83,562 parameters", Models.BnCnn.MinSide, s => new Models.BnCnn(s))
+    {
+        DefaultMemoryFormat = MemoryFormats.ChannelsLast,
+    };
 
     /// <summary>Every registered architecture, the default first.</summary>
     public static IReadOnlyList<Architecture> All { get; } = [LeNet, LeNet5, BnCnn];

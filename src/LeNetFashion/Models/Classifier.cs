@@ -20,6 +20,28 @@ public sealed class Classifier : IDisposable
         Architecture = architecture;
         Spec = spec;
         Preprocessing = preprocessing ?? Preprocessing.ToTensor;
+        UseMemoryFormat(architecture.DefaultMemoryFormat);
+    }
+
+    /// <summary>The memory format the network's activations use on the CPU (<see cref="MemoryFormats"/>); the architecture's default until <see cref="UseMemoryFormat"/>.</summary>
+    public string MemoryFormat { get; private set; } = MemoryFormats.Contiguous;
+
+    /// <summary>Chooses the memory format of the network's activations on the CPU (<c>--memory-format</c>, <c>model.json</c> <c>options.memory_format</c>).</summary>
+    /// <param name="memoryFormat">A name of <see cref="MemoryFormats.Names"/>; null for the architecture's default.</param>
+    /// <exception cref="ArgumentException">An unknown name.</exception>
+    public void UseMemoryFormat(string? memoryFormat)
+    {
+        memoryFormat ??= Architecture.DefaultMemoryFormat;
+        if (!MemoryFormats.Names.Contains(memoryFormat))
+        {
+            throw new ArgumentException($"memory format '{memoryFormat}': expected one of {string.Join(", ", MemoryFormats.Names)}", nameof(memoryFormat));
+        }
+
+        MemoryFormat = memoryFormat;
+        if (Model is TwoStageNetwork network)
+        {
+            network.ChannelsLastFeatures = memoryFormat == MemoryFormats.ChannelsLast;
+        }
     }
 
     /// <summary>The network.</summary>

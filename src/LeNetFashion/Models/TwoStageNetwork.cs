@@ -44,8 +44,27 @@ public abstract class TwoStageNetwork : nn.Module<Tensor, Tensor>
     /// <returns>Logits <c>[N, classes]</c>.</returns>
     public override Tensor forward(Tensor input)
     {
-        using var features = _features.forward(input);
-        using var flat = features.view(features.shape[0], -1);
+        using var features = Features(input);
+        using var flat = features.reshape(features.shape[0], -1);
         return _classifier.forward(flat);
+    }
+
+    /// <summary>
+    /// Whether the feature stage runs in channels-last memory on the CPU (<see cref="MemoryFormats.ChannelsLast"/>): the
+    /// input is converted before the first layer, and the features are flattened in <c>[C, H, W]</c> order as always, so
+    /// the classifier's weights mean the same in both formats.
+    /// </summary>
+    public bool ChannelsLastFeatures { get; set; }
+
+    /// <summary>Runs the feature stage, in channels-last memory when <see cref="ChannelsLastFeatures"/> is set and the input is on the CPU.</summary>
+    private Tensor Features(Tensor input)
+    {
+        if (!ChannelsLastFeatures || input.device_type != TorchSharp.DeviceType.CPU || input.dim() != 4)
+        {
+            return _features.forward(input);
+        }
+
+        using var channelsLast = Layers.ChannelsLast.From(input);
+        return _features.forward(channelsLast);
     }
 }

@@ -168,6 +168,9 @@ public static class ModelStore
 
         var classifier = Build(modelPath, architecture, spec, metadata.Preprocessing, m => m.load(modelPath, strict: true), e =>
             $"{modelPath}: not a valid '{metadata.Architecture}' weights file ({IO.Messages.FirstLine(e.Message)}); it may be truncated, damaged or of another architecture");
+        // Scored in the memory format it was trained in, so eval repeats the run's test accuracy to the bit (Validate
+        // above refused unknown names); models written before the option existed get the architecture's default.
+        classifier.UseMemoryFormat(metadata.Options?.MemoryFormat);
         return (classifier, metadata);
     }
 

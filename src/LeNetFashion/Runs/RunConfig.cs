@@ -76,6 +76,13 @@ public sealed record RunConfig
     /// <summary>Standardise inputs with the mean and standard deviation of the training part of the split.</summary>
     public bool Normalize { get; init; }
 
+    /// <summary>
+    /// How activations lie in memory on the CPU (<see cref="Models.MemoryFormats"/>: <c>contiguous</c> or
+    /// <c>channels-last</c>); null for the architecture's default (<see cref="Models.Architecture.DefaultMemoryFormat"/>).
+    /// A run records the format it used, so that repeating or resuming it gives the same bits.
+    /// </summary>
+    public string? MemoryFormat { get; init; }
+
     /// <summary>Seed of the torch generator (weight initialisation); null before resolution = draw one.</summary>
     public long? Seed { get; init; }
 
@@ -139,6 +146,7 @@ public sealed record RunConfig
         Check(Momentum >= 0 && Momentum < 1, $"--momentum {V(Momentum)}: expected a number from 0 to below 1");
         Check(Momentum == 0 || Optimizer == Optimizers.Sgd, "--momentum: only SGD has momentum; add --optimizer sgd (Adam and AdamW use their betas)");
         Check(WeightDecay is null || (double.IsFinite(WeightDecay.Value) && WeightDecay >= 0), $"--weight-decay (weight_decay) {V(WeightDecay ?? 0)}: expected a non-negative number");
+        Check(MemoryFormat is null || Models.MemoryFormats.Names.Contains(MemoryFormat), $"--memory-format (memory_format) {MemoryFormat}: expected one of {string.Join(", ", Models.MemoryFormats.Names)}");
         Check(Models.TestTimeAugmentation.Names.Contains(Tta), $"--tta {Tta}: expected one of {string.Join(", ", Models.TestTimeAugmentation.Names)}");
         Check(LrSchedules.Names.Contains(LrSchedule), $"--lr-schedule (lr_schedule) {LrSchedule}: expected one of {string.Join(", ", LrSchedules.Names)}");
         Check(StepSize >= 1, $"--step-size (step_size) {StepSize}: expected a positive whole number");

@@ -66,6 +66,7 @@ public static class TrainRun
             Device = TorchRuntime.KindOf(TorchRuntime.SelectDevice(config.Device)),
             Threads = config.Threads ?? Environment.ProcessorCount,
             Seed = config.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue),
+            MemoryFormat = config.MemoryFormat ?? Architectures.Get(config.Architecture).DefaultMemoryFormat,
         };
         return new ResolvedRun(config, dataset, resolvedDataDir, testDir is null ? null : Path.GetFullPath(testDir), resumed, request.Resume);
     }

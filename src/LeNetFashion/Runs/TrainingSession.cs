@@ -79,6 +79,7 @@ public sealed class TrainingSession : IDisposable
         {
             train = TensorData.FromDataset(data.Train, device);
             classifier = Classifier.Create(architecture, data.Spec, preprocessing);
+            classifier.UseMemoryFormat(config.MemoryFormat);
             if (init is not null)
             {
                 classifier.Model.load_state_dict(init.Model.state_dict());
