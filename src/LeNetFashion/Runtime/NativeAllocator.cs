@@ -29,9 +29,18 @@ public static class NativeAllocator
     /// <summary>Free memory at the top of the heap above this many bytes (256 MiB) is returned to the system.</summary>
     public const int TrimThresholdBytes = 256 * 1024 * 1024;
 
+    /// <summary>
+    /// Most malloc arenas (glibc's <c>M_ARENA_MAX</c>; its default is 8 per core): every thread that allocates gets an
+    /// arena of its own, and each arena keeps up to <see cref="TrimThresholdBytes"/> of freed memory, so LibTorch's OpenMP
+    /// worker and .NET's threads each held 30–50 MB. Two arenas took the bn-cnn recipe's peak resident memory from
+    /// 819 MB to 726 MB in single runs (one arena: 779 MB) at the same epoch time (2026-11-30, Intel Xeon AVX-512).
+    /// </summary>
+    public const int ArenaMax = 2;
+
     // glibc's malloc.h
     private const int MTrimThreshold = -1;
     private const int MMmapThreshold = -3;
+    private const int MArenaMax = -8;
 
     private static int _applied;
 
@@ -49,7 +58,8 @@ public static class NativeAllocator
 
         try
         {
-            return mallopt(MMmapThreshold, MmapThresholdBytes) == 1 && mallopt(MTrimThreshold, TrimThresholdBytes) == 1;
+            return mallopt(MMmapThreshold, MmapThresholdBytes) == 1 && mallopt(MTrimThreshold, TrimThresholdBytes) == 1
+                && mallopt(MArenaMax, ArenaMax) == 1;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
