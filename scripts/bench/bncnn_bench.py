@@ -10,6 +10,9 @@ Each round runs, one after another:
              (Runtime/NativeAllocator.cs: mmap 32 MiB, trim 256 MiB)
   jemalloc   the same with libjemalloc.so.2 preloaded (Debian libjemalloc2), when installed
   tcmalloc   the same with libtcmalloc_minimal.so.4 preloaded (Debian libtcmalloc-minimal4), when installed
+  tuned-cl, tcmalloc-cl
+             tuned and tcmalloc with the model and inputs in channels-last memory (bncnn_peer.py --channels-last), as
+             this tool keeps bn-cnn by default; PyTorch's own tutorial code is contiguous
 At every epoch line a process prints, the driver reads /proc/<pid>/stat (minor and major page faults, user + system
 CPU seconds) and /proc/<pid>/status (VmHWM, peak resident memory), so both sides are counted the same way, from the
 outside. Epoch 0 (warm-up: first allocations, oneDNN's kernel set-up) is reported but left out of the medians.
@@ -89,6 +92,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--limit", type=int, default=12800)
     parser.add_argument("--out", default=os.path.join(ROOT, "scripts/bench/results/bncnn"))
+    parser.add_argument("--skip", default="", help="comma-separated sides to leave out, e.g. jemalloc")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     base = dict(os.environ)
@@ -104,10 +108,15 @@ def main():
     for name, path in PRELOADS.items():
         if os.path.exists(path):
             sides.append((name, lambda r: peer, {**base, "LD_PRELOAD": path}))
+    sides.append(("tuned-cl", lambda r: [*peer, "--channels-last"], sides[2][2]))
+    if os.path.exists(PRELOADS["tcmalloc"]):
+        sides.append(("tcmalloc-cl", lambda r: [*peer, "--channels-last"], {**base, "LD_PRELOAD": PRELOADS["tcmalloc"]}))
+    skip = {x for x in args.skip.split(",") if x}
+    sides = [s for s in sides if s[0] not in skip]
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     flags = next((l for l in open("/proc/cpuinfo") if l.startswith("flags")), "")
     width = "AVX-512" if " avx512f" in flags else "AVX2" if " avx2" in flags else "SSE"
-    rows, ratios = [], []
+    rows, ratios, ratios_cl = [], [], []
     for r in range(args.rounds):
         results = {}
         for name, command, env in sides:
@@ -120,10 +129,15 @@ def main():
                          "epoch_s": " ".join(f"{e['seconds']:.1f}" for e in res["epochs"]),
                          "minor_faults": " ".join(str(e["minor_faults"]) for e in res["epochs"])})
             print(f"round {r} {name:9s} epochs {rows[-1]['epoch_s']} s, CPU {rows[-1]['median_cpu_s']:.1f} s/epoch, minor faults {rows[-1]['minor_faults']}, peak RSS {rows[-1]['peak_rss_mb']:.0f} MB", flush=True)
-        fastest = min((n for n in results if n != "ours"), key=lambda n: median_of(results[n], "seconds"))
+        fastest = min((n for n in results if n != "ours" and not n.endswith("-cl")), key=lambda n: median_of(results[n], "seconds"))
         ratio = median_of(results["ours"], "seconds") / median_of(results[fastest], "seconds")
         ratios.append((ratio, fastest))
-        print(f"round {r}: ours / fastest peer ({fastest}) = {ratio:.3f}", flush=True)
+        print(f"round {r}: ours / fastest contiguous peer ({fastest}) = {ratio:.3f}", flush=True)
+        if any(n.endswith("-cl") for n in results):
+            fastest_cl = min((n for n in results if n.endswith("-cl")), key=lambda n: median_of(results[n], "seconds"))
+            ratio_cl = median_of(results["ours"], "seconds") / median_of(results[fastest_cl], "seconds")
+            ratios_cl.append((ratio_cl, fastest_cl))
+            print(f"round {r}: ours / fastest channels-last peer ({fastest_cl}) = {ratio_cl:.3f}", flush=True)
 
     with open(os.path.join(args.out, "bncnn.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -134,9 +148,11 @@ def main():
                ("median_epoch_s", "median_cpu_s", "median_minor_faults", "median_major_faults", "peak_rss_mb", "epoch0_minor_faults")} for n in names}
     lines = [f"# bn-cnn recipe: lenet-fashion against PyTorch peers ({time.strftime('%Y-%m-%d')})", "",
              f"Machine: {cpu} ({width}), {os.cpu_count()} logical cores; {args.rounds} alternating rounds of {args.epochs} epochs on the first {args.limit:,} training images (batch 128, 90/10 split); "
-             f"command: `/usr/bin/python3 scripts/bench/bncnn_bench.py --rounds {args.rounds} --epochs {args.epochs} --limit {args.limit}`. Peer: PyTorch {subprocess.run(['/usr/bin/python3', '-c', 'import torch; print(torch.__version__)'], capture_output=True, text=True).stdout.strip()} (Debian), 2 threads, same recipe (scripts/bench/bncnn_peer.py).", "",
-             f"**Median of per-round ratios, ours / fastest peer: {statistics.median(r for r, _ in ratios):.3f}** "
+             f"command: `/usr/bin/python3 scripts/bench/bncnn_bench.py --rounds {args.rounds} --epochs {args.epochs} --limit {args.limit}{' --skip ' + args.skip if args.skip else ''}`; ours in its default memory format (channels-last for bn-cnn). Peer: PyTorch {subprocess.run(['/usr/bin/python3', '-c', 'import torch; print(torch.__version__)'], capture_output=True, text=True).stdout.strip()} (Debian), 2 threads, same recipe (scripts/bench/bncnn_peer.py).", "",
+             f"**Median of per-round ratios, ours / fastest peer in PyTorch's default (contiguous) memory: {statistics.median(r for r, _ in ratios):.3f}** "
              f"(rounds: {', '.join(f'{r:.3f} ({n})' for r, n in ratios)}).", "",
+             *([f"**Median of per-round ratios, ours / fastest channels-last peer: {statistics.median(r for r, _ in ratios_cl):.3f}** "
+                f"(rounds: {', '.join(f'{r:.3f} ({n})' for r, n in ratios_cl)}).", ""] if ratios_cl else []),
              "Medians over rounds of each run's median over epochs 1..E-1 (epoch 0 is warm-up):", "",
              "| side | epoch (s) | CPU (s/epoch) | minor faults/epoch | major faults/epoch | epoch 0 minor faults | peak RSS (MB) |",
              "|---|---:|---:|---:|---:|---:|---:|"]

@@ -69,6 +69,8 @@ def main():
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--channels-last", action="store_true",
+                        help="keep the model and inputs in channels-last memory (torch.channels_last)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -86,10 +88,12 @@ def main():
     mean, std = train_part.mean().item(), train_part.std(unbiased=False).item()
     del train_part
 
-    def to_input(pixels):
-        return pixels.float().div(255).sub(mean).div(std)
+    layout = torch.channels_last if args.channels_last else torch.contiguous_format
 
-    model = BnCnn()
+    def to_input(pixels):
+        return pixels.float().div(255).sub(mean).div(std).contiguous(memory_format=layout)
+
+    model = BnCnn().to(memory_format=layout)
     optimizer = torch.optim.AdamW(model.parameters(), lr=0.003, weight_decay=0.01)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs)
     loss_fn = nn.CrossEntropyLoss()
@@ -136,7 +140,7 @@ def main():
     print("RESULT " + json.dumps({
         "epochs": epochs, "test_accuracy": test_correct / len(tx), "test_seconds": time.perf_counter() - start,
         "peak_rss_bytes": usage.ru_maxrss * 1024, "torch": torch.__version__,
-        "allocator": os.environ.get("LD_PRELOAD", "") or ("glibc, tuned" if "GLIBC_TUNABLES" in os.environ else "glibc, default")}), flush=True)
+        "channels_last": args.channels_last, "allocator": os.environ.get("LD_PRELOAD", "") or ("glibc, tuned" if "GLIBC_TUNABLES" in os.environ else "glibc, default")}), flush=True)
 
 
 if __name__ == "__main__":
