@@ -16,7 +16,11 @@ using static TorchSharp.torch;
 //   mkl        which classifier operations give other bits on 1 LibTorch thread than on 2;
 //   switch     the classifier on 1 thread and the convolutions on 2, against 2 throughout (time and weights);
 //   adamops    which float expression each of LibTorch's Adam operations computes (fused multiply-add or not);
-//   function   what a TorchSharp custom autograd function costs over the native operation it wraps.
+//   function   what a TorchSharp custom autograd function costs over the native operation it wraps;
+//   bncnn-layout  bn-cnn's training step (batch 128, AdamW) in NCHW memory (managed or LibTorch pooling) and in
+//              channels-last memory (weights and input, or the input only), alternating rounds (ROUNDS=4);
+//   function-leak  resident memory of bn-cnn's step with ReLU + pooling as the dropped TorchSharp autograd function
+//              (VARIANT=libtorch: LibTorch's relu and max_pool2d instead).
 LeNetFashion.Runtime.NativeAllocator.Tune();
 var threads = args.Length > 0 ? int.Parse(args[0]) : 2;
 torch.set_num_threads(threads);
@@ -24,7 +28,7 @@ var modes = new Dictionary<string, Action>
 {
     ["layers"] = Layers.Run, ["prefix"] = Prefix.Run, ["ops"] = Ops.Run, ["forward"] = ForwardModes.Run,
     ["conv1"] = Conv1Alternatives.Run, ["nomkldnn"] = NoMkldnn.Run, ["mkl"] = Mkl.Run, ["switch"] = Switch.Run,
-    ["adamops"] = AdamOps.Run, ["function"] = FunctionCost.Run,
+    ["adamops"] = AdamOps.Run, ["function"] = FunctionCost.Run, ["bncnn-layout"] = BnCnnLayout.Run, ["function-leak"] = FunctionLeak.Run,
 };
 if (args.Length > 1)
 {

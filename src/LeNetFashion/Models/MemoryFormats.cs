@@ -8,9 +8,10 @@ namespace LeNetFashion.Models;
 /// <para>
 /// In channels-last memory the C values of one pixel are adjacent. For networks with tens of channels per layer, LibTorch's
 /// oneDNN convolutions then skip their layout conversions and batch normalisation runs its vectorised channels-last kernel:
-/// bn-cnn's training batch of 128 took 0.65 × the time of contiguous memory in alternating rounds on an Intel Xeon with
-/// AVX-512 (<c>scripts/bench/README.md</c>). For the tutorial's LeNet, with 6 and 16 channels, it is slower, so each
-/// architecture has its own default (<see cref="Architecture.DefaultMemoryFormat"/>).
+/// bn-cnn's training batch of 128 took 0.65–0.68 × the time of contiguous memory in alternating rounds on an Intel Xeon
+/// with AVX-512, and its recipe's epoch went from 1.01 × to 0.71 × PyTorch 1.13's (<c>scripts/bench/README.md</c>). For
+/// the tutorial's LeNet, with 6 and 16 channels, its second convolution was about 20 % slower in channels-last memory, so
+/// each architecture has its own default (<see cref="Architecture.DefaultMemoryFormat"/>).
 /// </para>
 /// <para>
 /// The layout changes the order of floating-point sums inside convolutions and batch normalisation, so the two formats
