@@ -56,7 +56,7 @@ internal abstract class VerbAction(TextWriter output, TextWriter error, Option<b
     /// </summary>
     private static string OneLine(Exception e) => OneLine(e is DataFormatException or ModelFileException or UsageException ? e.Message.Trim() : IO.Messages.FirstLine(e.Message));
 
-    private static string OneLine(string message) => string.Concat(message.Select(c => Models.ModelSpec.IsHidden(c) ? '?' : c));
+    private static string OneLine(string message) => IO.Messages.Printable(message);
 
     private static int? ExitCodeFor(Exception e) => e switch
     {

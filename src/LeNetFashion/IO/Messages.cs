@@ -12,4 +12,16 @@ public static class Messages
         var i = message.IndexOfAny(['\r', '\n']);
         return (i < 0 ? message : message[..i]).Trim();
     }
+
+    /// <summary>
+    /// <paramref name="message"/> with every control or formatting character (terminal escapes, line breaks, direction
+    /// overrides) shown as <c>?</c>, so that text quoted from a file cannot print a line that looks like the tool's own.
+    /// </summary>
+    /// <param name="message">Any text.</param>
+    /// <returns>The printable text, one character for each of <paramref name="message"/>'s.</returns>
+    public static string Printable(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return string.Concat(message.Select(c => Models.ModelSpec.IsHidden(c) ? '?' : c));
+    }
 }

@@ -97,7 +97,8 @@ public sealed class Checkpoint(string runDir)
             throw Damaged(runDir, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{StateFile}: epochs_completed {state.EpochsCompleted} and best_epoch {state.BestEpoch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} do not fit a run of {state.Options.Epochs} epochs"));
         }
 
-        return state;
+        // Checkpoints written before --memory-format existed trained every network in contiguous memory.
+        return state with { Options = RunConfig.WithRecordedMemoryFormat(state.Options) };
     }
 
     /// <summary>Writes the checkpoint of the epochs completed so far.</summary>

@@ -89,7 +89,7 @@ public static class CompareRun
             }
             catch (Exception e) when (e is ModelFileException or InvalidDataException or IOException or UsageException)
             {
-                skipped.Add($"{folder}: skipped ({IO.Messages.FirstLine(e.Message)})");
+                skipped.Add($"{folder}: skipped ({IO.Messages.Printable(IO.Messages.FirstLine(e.Message))})");
             }
         }
 

@@ -169,8 +169,8 @@ public static class ModelStore
         var classifier = Build(modelPath, architecture, spec, metadata.Preprocessing, m => m.load(modelPath, strict: true), e =>
             $"{modelPath}: not a valid '{metadata.Architecture}' weights file ({IO.Messages.FirstLine(e.Message)}); it may be truncated, damaged or of another architecture");
         // Scored in the memory format it was trained in, so eval repeats the run's test accuracy to the bit (Validate
-        // above refused unknown names); models written before the option existed get the architecture's default.
-        classifier.UseMemoryFormat(metadata.Options?.MemoryFormat);
+        // above refused unknown names); a run recorded before the option existed trained in contiguous memory.
+        classifier.UseMemoryFormat(metadata.Options is { } options ? RunConfig.WithRecordedMemoryFormat(options).MemoryFormat : null);
         return (classifier, metadata);
     }
 

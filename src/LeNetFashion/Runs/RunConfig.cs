@@ -231,15 +231,29 @@ public sealed record RunConfig
                 throw new UsageException($"{source}: a sweep spec (\"base\" with \"grid\" or \"random\"), not a configuration; run it with: lenet-fashion sweep {path}");
             }
 
-            var options = root.TryGetProperty("options", out var o) && o.ValueKind == JsonValueKind.Object ? o : root;
-            return options.Deserialize<RunConfig>(ConfigJson)
+            var whole = root.TryGetProperty("options", out var o) && o.ValueKind == JsonValueKind.Object;
+            var config = (whole ? o : root).Deserialize<RunConfig>(ConfigJson)
                 ?? throw new UsageException($"{source}: the options are null; expected a JSON object");
+            return whole ? WithRecordedMemoryFormat(config) : config;
         }
         catch (JsonException e)
         {
             var what = Plain(e.Message.Split([" Path:", " LineNumber:"], StringSplitOptions.None)[0].TrimEnd('.', ' '));
             throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"{source}: line {(e.LineNumber ?? 0) + 1}{(e.Path is { Length: > 1 } p ? $", {p}" : "")}: {what}"), e);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="recorded"/>, options a run recorded (in <c>model.json</c> or <c>checkpoint/state.json</c>), with the
+    /// memory format it trained in: runs recorded before <c>--memory-format</c> existed have no <c>memory_format</c> and
+    /// trained every network in contiguous memory, so repeating or resuming them uses that, not today's default.
+    /// </summary>
+    /// <param name="recorded">Options read from a run's file.</param>
+    /// <returns>The same options with <see cref="MemoryFormat"/> set.</returns>
+    public static RunConfig WithRecordedMemoryFormat(RunConfig recorded)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        return recorded.MemoryFormat is null ? recorded with { MemoryFormat = Models.MemoryFormats.Contiguous } : recorded;
     }
 
     /// <summary>System.Text.Json's message with the .NET type names a user does not know put as the value expected.</summary>

@@ -23,7 +23,8 @@ namespace LeNetFashion.Runs;
 /// <remarks>
 /// Metadata keys written: <c>format</c> (<see cref="ModelMetadata.CurrentFormat"/>), <c>architecture</c>,
 /// <c>class_names</c> (a JSON array), <c>input_shape</c> (JSON array <c>[C, H, W]</c>) and <c>preprocessing</c> (JSON
-/// <c>{"mean": …, "std": …}</c>, nulls when the model scales to [0, 1] only). A file without metadata (as PyTorch's
+/// <c>{"mean": …, "std": …}</c>, nulls when the model scales to [0, 1] only) and <c>memory_format</c>
+/// (<see cref="MemoryFormats"/>; the model is scored in it). A file without metadata (as PyTorch's
 /// <c>safetensors.torch.save_file</c> writes by default) is read as the registered architecture whose state-dict keys and
 /// shapes it matches exactly, with Fashion-MNIST's class names and <see cref="Preprocessing.ToTensor"/>.
 /// </remarks>
@@ -64,6 +65,7 @@ public static class SafetensorsFile
             ["class_names"] = JsonSerializer.Serialize(classifier.ClassNames, CompactJson),
             ["input_shape"] = JsonSerializer.Serialize(classifier.Spec.InputShape, CompactJson),
             ["preprocessing"] = JsonSerializer.Serialize(classifier.Preprocessing, CompactJson),
+            ["memory_format"] = classifier.MemoryFormat,
         };
         if (preparation is not null)
         {
@@ -270,8 +272,17 @@ public static class SafetensorsFile
             throw new ModelFileException($"{path}: tensor '{extra}' is not in the '{architecture.Name}' state dict; expected the keys {string.Join(", ", expected.Keys)}");
         }
 
+        // The format the model was trained in, so that its logits are model.dat's to the bit. Files this tool wrote before
+        // the key existed came from contiguous memory; files from elsewhere (PyTorch) get the architecture's default.
+        var memoryFormat = meta.TryGetValue("memory_format", out var stored) ? stored : meta.ContainsKey("format") ? MemoryFormats.Contiguous : null;
+        if (memoryFormat is not null && !MemoryFormats.Names.Contains(memoryFormat))
+        {
+            throw Bad(path, $"metadata: memory_format '{memoryFormat}': expected one of {string.Join(", ", MemoryFormats.Names)}");
+        }
+
         var classifier = ModelStore.Build(path, architecture, spec, preprocessing, m => m.load_safetensors(path, strict: true), e =>
             $"{path}: its tensors do not fit the '{architecture.Name}' state dict ({IO.Messages.FirstLine(e.Message)}); expected the keys {string.Join(", ", StateDictShapes(architecture, spec).Keys)}");
+        classifier.UseMemoryFormat(memoryFormat);
         var metadata = new ModelMetadata
         {
             Architecture = architecture.Name,

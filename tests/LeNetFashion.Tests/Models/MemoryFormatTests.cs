@@ -144,6 +144,46 @@ public sealed class MemoryFormatTests : TestBase
             Assert.Equal(recorded, classifier.MemoryFormat);
         }
 
-        Assert.Contains($"\"memory_format\": \"{recorded}\"", File.ReadAllText(Path.Combine(run.OutputDir, RunFiles.ModelJson)));
+        var json = Path.Combine(run.OutputDir, RunFiles.ModelJson);
+        Assert.Contains($"\"memory_format\": \"{recorded}\"", File.ReadAllText(json));
+
+        // Exported to safetensors, the model keeps its format.
+        var exported = Path.Combine(TempDir, "model.safetensors");
+        var (fromRun, _) = ModelStore.Load(Path.Combine(run.OutputDir, RunFiles.Model));
+        using (fromRun)
+        {
+            SafetensorsFile.Save(exported, fromRun);
+        }
+
+        var (fromSafetensors, _) = SafetensorsFile.Load(exported);
+        using (fromSafetensors)
+        {
+            Assert.Equal(recorded, fromSafetensors.MemoryFormat);
+        }
+
+        // A run recorded before the option existed (no key) trained in contiguous memory, whatever today's default.
+        File.WriteAllText(json, File.ReadAllText(json).Replace($"\"memory_format\": \"{recorded}\",", "", StringComparison.Ordinal));
+        Assert.DoesNotContain("memory_format", File.ReadAllText(json));
+        var (old, oldMetadata) = ModelStore.Load(Path.Combine(run.OutputDir, RunFiles.Model));
+        using (old)
+        {
+            Assert.Null(oldMetadata.Options!.MemoryFormat);
+            Assert.Equal(MemoryFormats.Contiguous, old.MemoryFormat);
+        }
+
+        Assert.Equal(MemoryFormats.Contiguous, RunConfig.Read(json).MemoryFormat);
+    }
+
+    [Fact]
+    public void Recorded_options_without_a_format_are_contiguous_and_a_partial_configuration_keeps_the_default()
+    {
+        Assert.Equal(MemoryFormats.Contiguous, RunConfig.WithRecordedMemoryFormat(new RunConfig { Architecture = "bn-cnn" }).MemoryFormat);
+        Assert.Equal(MemoryFormats.ChannelsLast, RunConfig.WithRecordedMemoryFormat(new RunConfig { MemoryFormat = MemoryFormats.ChannelsLast }).MemoryFormat);
+        var partial = Path.Combine(TempDir, "partial.json");
+        File.WriteAllText(partial, """{ "architecture": "bn-cnn", "epochs": 2 }""");
+        Assert.Null(RunConfig.Read(partial).MemoryFormat); // a configuration file of one's own: the architecture's default applies
+        var whole = Path.Combine(TempDir, "model.json");
+        File.WriteAllText(whole, """{ "architecture": "bn-cnn", "options": { "architecture": "bn-cnn", "epochs": 2 } }""");
+        Assert.Equal(MemoryFormats.Contiguous, RunConfig.Read(whole).MemoryFormat); // a whole model.json: a recorded run
     }
 }

@@ -48,6 +48,16 @@ public sealed class CompareRunTests : TestBase
         var html = File.ReadAllText(Path.Combine(runs, CompareRun.Html));
         Assert.Contains("<tr class=\"best\"><td>" + result.Rows[0][0] + "</td>", html);
         Assert.Contains("src=\"data:image/png;base64,", html);
+
+        // A run whose model.json quotes control characters is skipped with them shown as '?', as errors show them.
+        var damaged = Directory.CreateDirectory(Path.Combine(runs, "d")).FullName;
+        File.Copy(Path.Combine(runs, "a", "model.dat"), Path.Combine(damaged, "model.dat"));
+        File.WriteAllText(Path.Combine(damaged, "model.json"), File.ReadAllText(Path.Combine(runs, "a", "model.json"))
+            .Replace("\"memory_format\": \"contiguous\"", "\"memory_format\": \"x\\u001b[2J\"", StringComparison.Ordinal));
+        var again = CompareRun.Execute(new CompareRequest { Runs = [runs], Output = Path.Combine(TempDir, "compare2") });
+        var note = Assert.Single(again.Skipped, n => n.StartsWith(damaged, StringComparison.Ordinal));
+        Assert.Contains("--memory-format (memory_format) x?[2J: expected one of contiguous, channels-last", note);
+        Assert.DoesNotContain('\u001b', note);
     }
 
     [Fact]
