@@ -129,11 +129,6 @@ public static class TrainRun
         using var tensorboard = writeTensorBoard ? new TensorBoardCallback(folder.Path, config) : null;
         List<TrainerCallback> outputs = [new CheckpointCallback(folder, checkpoint, config, run.DataDir, run.TestDir, dataSha256), clock, .. tensorboard is null ? Array.Empty<TrainerCallback>() : [tensorboard], .. callbacks ?? [], reporter];
         using var session = TrainingSession.Create(config, data, init, outputs, plan);
-        // Reading the IDX files left copies of the pixels behind (the decompressed file, its parse, 47 MB each for
-        // Fashion-MNIST's training set) that no collection would reach during training: the managed heap barely grows
-        // from here on. One full, compacting collection gives their pages back before the first epoch.
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
         RunOutputs.Announce(reporter, session, data, folder.Path);
         if (folder.Replaced.Count > 0)
@@ -142,6 +137,14 @@ public static class TrainRun
                 $"--overwrite: the previous run's {folder.Replaced.Count} output(s) are kept in {Path.Combine(folder.Path, RunFolder.ReplacedDir)} until this run has written its model"));
         }
         folder.Write(RunFiles.Samples, path => RunOutputs.WriteSamples(path, data.Train, data.Dataset.ClassNames));
+
+        // From here on the training pixels are read from the session's tensor only, so the managed copy goes (47 MB for
+        // Fashion-MNIST), and so do the copies reading the IDX files left behind (the decompressed file and its parse,
+        // 47 MB each), which no collection would reach during training: the managed heap barely grows from here on. One
+        // full, compacting collection gives their pages back before the first epoch.
+        data = data.WithoutTrainingPixels();
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         if (run.Resumed is { } resumed)
         {
             checkpoint.Load(resumed, session.Trainer.StatefulParts);

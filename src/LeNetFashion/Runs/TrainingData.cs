@@ -18,6 +18,15 @@ public sealed record TrainingData(DatasetInfo Dataset, string DataDir, string? T
     /// <summary>Rows and columns of a prepared picture of a folder data set: Fashion-MNIST's 28 × 28.</summary>
     public const int PictureSide = 28;
 
+    /// <summary>
+    /// The same data without the training pixels (an empty <see cref="ImageDataset.Pixels"/>; labels, shape, paths and
+    /// SHA-256s kept), for a run whose session holds them as a tensor: the managed copy would otherwise stay resident for
+    /// the whole run (47 MB for Fashion-MNIST). Only counts, shapes and provenance may be read from the result's
+    /// <see cref="Train"/>.
+    /// </summary>
+    /// <returns>A copy of this record with the training pixels dropped.</returns>
+    public TrainingData WithoutTrainingPixels() => this with { Train = Train with { Pixels = [] } };
+
     /// <summary>The network's shapes: <c>[1, H, W]</c> of the training images and the data set's classes.</summary>
     public ModelSpec Spec => new(1, Train.Height, Train.Width, Dataset.ClassNames);
 
