@@ -14,9 +14,15 @@ namespace LeNetFashion.Models.Layers;
 /// </remarks>
 public static class ChannelsLast
 {
-    /// <summary>Whether <paramref name="tensor"/>'s elements lie in memory as <c>[N, H, W, C]</c> without gaps (the strides of dimensions of size 1 do not matter).</summary>
-    private static bool IsDense(Tensor tensor)
+    /// <summary>
+    /// Whether LibTorch reads <paramref name="tensor"/> as channels-last: 4-D, its elements in memory as <c>[N, H, W, C]</c>
+    /// without gaps, and the channel stride 1 (the strides of other dimensions of size 1 do not matter).
+    /// </summary>
+    /// <param name="tensor">Any tensor.</param>
+    /// <returns>True for a 4-D tensor in channels-last memory whose strides say so.</returns>
+    public static bool Is(Tensor tensor)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
         if (tensor.dim() != 4)
         {
             return false;
@@ -25,16 +31,7 @@ public static class ChannelsLast
         var shape = tensor.shape;
         var strides = tensor.stride();
         var (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3]);
-        return (c == 1 || strides[1] == 1) && (w == 1 || strides[3] == c) && (h == 1 || strides[2] == w * c) && (n == 1 || strides[0] == h * w * c);
-    }
-
-    /// <summary>Whether LibTorch reads <paramref name="tensor"/> as channels-last: <see cref="IsDense"/> with the channel stride 1.</summary>
-    /// <param name="tensor">Any tensor.</param>
-    /// <returns>True for a 4-D tensor in channels-last memory whose strides say so.</returns>
-    public static bool Is(Tensor tensor)
-    {
-        ArgumentNullException.ThrowIfNull(tensor);
-        return IsDense(tensor) && tensor.stride(1) == 1;
+        return strides[1] == 1 && (w == 1 || strides[3] == c) && (h == 1 || strides[2] == w * c) && (n == 1 || strides[0] == h * w * c);
     }
 
     /// <summary><paramref name="tensor"/> <c>[N, C, H, W]</c> in channels-last memory: itself (a new handle) when already so, a view for one channel, else a copy.</summary>
