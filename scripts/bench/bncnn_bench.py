@@ -13,6 +13,9 @@ Each round runs, one after another:
   tuned-cl, tcmalloc-cl
              tuned and tcmalloc with the model and inputs in channels-last memory (bncnn_peer.py --channels-last), as
              this tool keeps bn-cnn by default; PyTorch's own tutorial code is contiguous
+  tuned-cl-pf
+             tuned-cl with each block's max pooling before its ReLU (bncnn_peer.py --pool-first), as this tool's bn-cnn
+             does: the same function and gradients, with ReLU on a quarter of the elements
 At every epoch line a process prints, the driver reads /proc/<pid>/stat (minor and major page faults, user + system
 CPU seconds) and /proc/<pid>/status (VmHWM, peak resident memory), so both sides are counted the same way, from the
 outside. Epoch 0 (warm-up: first allocations, oneDNN's kernel set-up) is reported but left out of the medians.
@@ -111,6 +114,7 @@ def main():
     sides.append(("tuned-cl", lambda r: [*peer, "--channels-last"], sides[2][2]))
     if os.path.exists(PRELOADS["tcmalloc"]):
         sides.append(("tcmalloc-cl", lambda r: [*peer, "--channels-last"], {**base, "LD_PRELOAD": PRELOADS["tcmalloc"]}))
+    sides.append(("tuned-cl-pf", lambda r: [*peer, "--channels-last", "--pool-first"], sides[2][2]))
     skip = {x for x in args.skip.split(",") if x}
     sides = [s for s in sides if s[0] not in skip]
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
@@ -129,15 +133,15 @@ def main():
                          "epoch_s": " ".join(f"{e['seconds']:.1f}" for e in res["epochs"]),
                          "minor_faults": " ".join(str(e["minor_faults"]) for e in res["epochs"])})
             print(f"round {r} {name:9s} epochs {rows[-1]['epoch_s']} s, CPU {rows[-1]['median_cpu_s']:.1f} s/epoch, minor faults {rows[-1]['minor_faults']}, peak RSS {rows[-1]['peak_rss_mb']:.0f} MB", flush=True)
-        fastest = min((n for n in results if n != "ours" and not n.endswith("-cl")), key=lambda n: median_of(results[n], "seconds"))
+        fastest = min((n for n in results if n != "ours" and "-cl" not in n), key=lambda n: median_of(results[n], "seconds"))
         ratio = median_of(results["ours"], "seconds") / median_of(results[fastest], "seconds")
         ratios.append((ratio, fastest))
         print(f"round {r}: ours / fastest contiguous peer ({fastest}) = {ratio:.3f}", flush=True)
-        if any(n.endswith("-cl") for n in results):
-            fastest_cl = min((n for n in results if n.endswith("-cl")), key=lambda n: median_of(results[n], "seconds"))
+        if any("-cl" in n for n in results):
+            fastest_cl = min((n for n in results if "-cl" in n), key=lambda n: median_of(results[n], "seconds"))
             ratio_cl = median_of(results["ours"], "seconds") / median_of(results[fastest_cl], "seconds")
             ratios_cl.append((ratio_cl, fastest_cl))
-            print(f"round {r}: ours / fastest channels-last peer ({fastest_cl}) = {ratio_cl:.3f}", flush=True)
+            print(f"round {r}: ours / fastest channels-last peer (pool-first included) ({fastest_cl}) = {ratio_cl:.3f}", flush=True)
 
     with open(os.path.join(args.out, "bncnn.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -151,7 +155,7 @@ def main():
              f"command: `/usr/bin/python3 scripts/bench/bncnn_bench.py --rounds {args.rounds} --epochs {args.epochs} --limit {args.limit}{' --skip ' + args.skip if args.skip else ''}`; ours in its default memory format (channels-last for bn-cnn). Peer: PyTorch {subprocess.run(['/usr/bin/python3', '-c', 'import torch; print(torch.__version__)'], capture_output=True, text=True).stdout.strip()} (Debian), 2 threads, same recipe (scripts/bench/bncnn_peer.py).", "",
              f"**Median of per-round ratios, ours / fastest peer in PyTorch's default (contiguous) memory: {statistics.median(r for r, _ in ratios):.3f}** "
              f"(rounds: {', '.join(f'{r:.3f} ({n})' for r, n in ratios)}).", "",
-             *([f"**Median of per-round ratios, ours / fastest channels-last peer: {statistics.median(r for r, _ in ratios_cl):.3f}** "
+             *([f"**Median of per-round ratios, ours / fastest channels-last peer (pool-first included): {statistics.median(r for r, _ in ratios_cl):.3f}** "
                 f"(rounds: {', '.join(f'{r:.3f} ({n})' for r, n in ratios_cl)}).", ""] if ratios_cl else []),
              "Medians over rounds of each run's median over epochs 1..E-1 (epoch 0 is warm-up):", "",
              "| side | epoch (s) | CPU (s/epoch) | minor faults/epoch | major faults/epoch | epoch 0 minor faults | peak RSS (MB) |",

@@ -28,7 +28,7 @@ var modes = new Dictionary<string, Action>
 {
     ["layers"] = Layers.Run, ["prefix"] = Prefix.Run, ["ops"] = Ops.Run, ["forward"] = ForwardModes.Run,
     ["conv1"] = Conv1Alternatives.Run, ["nomkldnn"] = NoMkldnn.Run, ["mkl"] = Mkl.Run, ["switch"] = Switch.Run,
-    ["adamops"] = AdamOps.Run, ["function"] = FunctionCost.Run, ["bncnn-layout"] = BnCnnLayout.Run, ["function-leak"] = FunctionLeak.Run,
+    ["adamops"] = AdamOps.Run, ["function"] = FunctionCost.Run, ["bncnn-layout"] = BnCnnLayout.Run, ["function-leak"] = FunctionLeak.Run, ["bncnn-variants"] = BnCnnVariants.Run,
 };
 if (args.Length > 1)
 {
