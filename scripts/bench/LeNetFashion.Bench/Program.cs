@@ -21,6 +21,8 @@ using static TorchSharp.torch;
 //              channels-last memory (weights and input, or the input only), alternating rounds (ROUNDS=4);
 //   function-leak  resident memory of bn-cnn's step with ReLU + pooling as the dropped TorchSharp autograd function
 //              (VARIANT=libtorch: LibTorch's relu and max_pool2d instead).
+//   bncnn-variants  bn-cnn's training step in channels-last memory with each block's ReLU before or after its pooling,
+//              in place or not, alternating rounds (ROUNDS=4), with a check that the weights agree.
 LeNetFashion.Runtime.NativeAllocator.Tune();
 var threads = args.Length > 0 ? int.Parse(args[0]) : 2;
 torch.set_num_threads(threads);
