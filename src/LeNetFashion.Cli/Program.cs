@@ -8,4 +8,8 @@ if (args is not ["setup-runtime", ..])
     CompatRelaunch.RelaunchIfNeeded(args);
 }
 
+// `train` starts again with glibc's per-thread malloc cache off, which keeps LibTorch's heap from fragmenting
+// (Runtime/MallocTunables.cs); a relaunch under the compat runtime has set it already.
+MallocTunables.RelaunchIfNeeded(args);
+
 return CliApp.Run(args);

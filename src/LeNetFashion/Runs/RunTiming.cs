@@ -60,9 +60,16 @@ public sealed record RunTiming(double? SecondsToFirstBatch, double? TestEvalSeco
     /// <summary>Major page faults of the process so far (/proc/self/stat field 12): pages read from disk.</summary>
     public long? MajorPageFaults { get; init; }
 
-    /// <summary>This process's CPU, CPU seconds and page faults now.</summary>
+    /// <summary>
+    /// The <c>GLIBC_TUNABLES</c> the process started with (for <c>train</c> on Linux normally
+    /// <c>glibc.malloc.tcache_count=0</c>, <see cref="Runtime.MallocTunables"/>); null when unset. Page faults and peak
+    /// memory depend on it.
+    /// </summary>
+    public string? GlibcTunables { get; init; }
+
+    /// <summary>This process's CPU, CPU seconds, page faults and glibc tunables now.</summary>
     /// <param name="timing">The timing to complete.</param>
-    /// <returns><paramref name="timing"/> with <see cref="Cpu"/>, <see cref="VectorWidth"/>, <see cref="CpuSeconds"/> and the page faults set where known.</returns>
+    /// <returns><paramref name="timing"/> with <see cref="Cpu"/>, <see cref="VectorWidth"/>, <see cref="CpuSeconds"/>, the page faults and <see cref="GlibcTunables"/> set where known.</returns>
     public static RunTiming WithProcessCounters(RunTiming timing)
     {
         ArgumentNullException.ThrowIfNull(timing);
@@ -103,6 +110,11 @@ public sealed record RunTiming(double? SecondsToFirstBatch, double? TestEvalSeco
             cpuSeconds = null;
         }
 
-        return timing with { Cpu = cpu, VectorWidth = width, CpuSeconds = cpuSeconds, MinorPageFaults = minor, MajorPageFaults = major };
+        var tunables = Environment.GetEnvironmentVariable(Runtime.MallocTunables.Variable);
+        return timing with
+        {
+            Cpu = cpu, VectorWidth = width, CpuSeconds = cpuSeconds, MinorPageFaults = minor, MajorPageFaults = major,
+            GlibcTunables = string.IsNullOrEmpty(tunables) ? null : tunables,
+        };
     }
 }

@@ -75,8 +75,9 @@ public static class CompatRelaunch
         string[] command = [Path.Combine(overlay, "dotnet"), "--library-path", libdir!, "--argv0", "dotnet", muxer, "exec", entry];
         string?[] argv = ["dotnet", .. command[1..], .. args, null];
         var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .Where(e => (string)e.Key is not (MarkerVariable or CommandVariable))
+            .Where(e => (string)e.Key is not (MarkerVariable or CommandVariable) && !(MallocTunables.Wanted(args) && (string)e.Key == MallocTunables.Variable))
             .Select(e => $"{e.Key}={e.Value}")
+            .Concat(MallocTunables.Wanted(args) ? [$"{MallocTunables.Variable}={MallocTunables.WithTcacheOff(Environment.GetEnvironmentVariable(MallocTunables.Variable))}"] : [])
             .Append($"{MarkerVariable}=1")
             .Append($"{CommandVariable}={System.Text.Json.JsonSerializer.Serialize(command)}")
             .Cast<string?>()

@@ -19,25 +19,6 @@ public sealed class InterruptReliabilityTests : TestBase
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>The built <c>lenet-fashion</c> app host of this test run's configuration, or null.</summary>
-    private static string? FindExecutable()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = dir.Parent?.Name ?? "Debug"; // tests/LeNetFashion.Tests/bin/<Configuration>/net10.0/
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LeNetFashion.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        if (dir is null)
-        {
-            return null;
-        }
-
-        var exe = Path.Combine(dir.FullName, "src", "LeNetFashion.Cli", "bin", configuration, "net10.0", OperatingSystem.IsWindows() ? "lenet-fashion.exe" : "lenet-fashion");
-        return File.Exists(exe) ? exe : null;
-    }
-
     [Theory]
     [InlineData("INT", 130)]
     [InlineData("TERM", 143)]
@@ -48,7 +29,7 @@ public sealed class InterruptReliabilityTests : TestBase
             Assert.Skip("SIGINT is POSIX");
         }
 
-        var exe = FindExecutable();
+        var exe = AppHost.Find();
         if (exe is null)
         {
             Assert.Skip("src/LeNetFashion.Cli/bin/<Configuration>/net10.0/lenet-fashion is not built");

@@ -16,15 +16,8 @@ public sealed class SweepTests : TestBase
     /// <summary>The CLI's own patched app host, built beside the tests' dependencies (src/LeNetFashion.Cli/bin/&lt;configuration&gt;/net10.0).</summary>
     private static string CliExecutable()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = dir.Parent!.Name; // bin/<configuration>/net10.0
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LeNetFashion.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var exe = Path.Combine(dir!.FullName, "src", "LeNetFashion.Cli", "bin", configuration, "net10.0", "lenet-fashion");
-        Assert.True(File.Exists(exe), $"{exe} not built");
+        var exe = AppHost.Find();
+        Assert.True(exe is not null, "src/LeNetFashion.Cli/bin/<Configuration>/net10.0/lenet-fashion is not built");
         return exe;
     }
 
