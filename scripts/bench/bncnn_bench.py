@@ -6,8 +6,8 @@ Each round runs, one after another:
   ours       lenet-fashion train (Release app host) --arch bn-cnn --batch-size 128 --optimizer adamw --lr 0.003
              --lr-schedule cosine --augment --normalize --shuffle --train-rate 0.9 --seed 0 --no-tensorboard
   default    scripts/bench/bncnn_peer.py (PyTorch 1.13, Debian) with glibc's default malloc
-  tuned      the same with GLIBC_TUNABLES set to the thresholds this tool sets with mallopt
-             (Runtime/NativeAllocator.cs: mmap 32 MiB, trim 256 MiB)
+  tuned      the same with GLIBC_TUNABLES set as this tool sets glibc's malloc (Runtime/NativeAllocator.cs: mmap
+             32 MiB, trim 256 MiB, 2 arenas; Runtime/MallocTunables.cs: tcache off)
   jemalloc   the same with libjemalloc.so.2 preloaded (Debian libjemalloc2), when installed
   tcmalloc   the same with libtcmalloc_minimal.so.4 preloaded (Debian libtcmalloc-minimal4), when installed
   tuned-cl, tcmalloc-cl
@@ -33,6 +33,9 @@ import subprocess
 import sys
 import time
 
+# What this tool sets: mallopt's thresholds and arena limit (Runtime/NativeAllocator.cs) and, for train, the tcache off
+# (Runtime/MallocTunables.cs).
+TUNED = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456:glibc.malloc.arena_max=2:glibc.malloc.tcache_count=0"
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 APP = os.path.join(ROOT, "src/LeNetFashion.Cli/bin/Release/net10.0/lenet-fashion")
 PEER = os.path.join(ROOT, "scripts/bench/bncnn_peer.py")
@@ -107,7 +110,7 @@ def main():
     peer = ["/usr/bin/python3", PEER, "--epochs", str(args.epochs), "--limit", str(args.limit)]
     sides = [("ours", lambda r: [APP, "train", *recipe, "--output", f"/tmp/bncnn-bench-{r}", "--overwrite"], base),
              ("default", lambda r: peer, base),
-             ("tuned", lambda r: peer, {**base, "GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456"})]
+             ("tuned", lambda r: peer, {**base, "GLIBC_TUNABLES": TUNED})]
     for name, path in PRELOADS.items():
         if os.path.exists(path):
             sides.append((name, lambda r: peer, {**base, "LD_PRELOAD": path}))
