@@ -19,6 +19,22 @@ namespace LeNetFashion.Training;
 /// </summary>
 public sealed class Trainer : ITrainingState
 {
+    /// <summary>
+    /// Training batches between two collections of .NET's youngest generation, each followed by a wait for the
+    /// finalizers it queues (10).
+    /// </summary>
+    /// <remarks>
+    /// TorchSharp leaves some of the native objects a step creates to the .NET finalizer (the count of live tensors
+    /// stays constant, so they are not tensors; small objects such as the scalars that operations are given as
+    /// doubles are). Until a collection finds them they stay allocated between the step's large activation buffers,
+    /// and the freed buffers cannot merge into the next step's: the heap grows in blocks of one activation. bn-cnn's
+    /// recipe on 12,800 images (2026-12-01, Intel Xeon AVX-512, tcache off, single runs): 427 → 574 MiB resident over
+    /// 8 epochs and 0.9–16.6 k page faults an epoch without these collections; with them 389–402 MiB, and 0 to 340
+    /// faults in six of the seven later epochs (one block of 3.2 k). A full collection after every batch gave 362–369 MiB.
+    /// Results are bitwise the same: the collections only free memory.
+    /// </remarks>
+    public const int FinalizerCollectionInterval = 10;
+
     private readonly Classifier _classifier;
     private readonly TensorData _data;
     private readonly List<EpochRecord> _history = [];
@@ -258,6 +274,12 @@ public sealed class Trainer : ITrainingState
                 trainLossSum += lossValue * (double)length;
                 batchLoss = lossValue;
                 trainCorrect += BatchAccuracy.Correct(logits, y);
+            }
+
+            if (b % FinalizerCollectionInterval == FinalizerCollectionInterval - 1)
+            {
+                GC.Collect(0);
+                GC.WaitForPendingFinalizers();
             }
 
             samplesDone += length;
