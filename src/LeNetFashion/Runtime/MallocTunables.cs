@@ -37,13 +37,13 @@ public static class MallocTunables
 
     private const string TcacheName = "glibc.malloc.tcache_count=";
 
-    /// <summary>Whether a run with these arguments is started with the tcache off: <c>train</c>, on Linux.</summary>
+    /// <summary>Whether a run with these arguments is started with the tcache off: <c>train</c> on Linux, unless it asks for help.</summary>
     /// <param name="args">The command-line arguments, verb first.</param>
-    /// <returns>True for <c>train</c> on Linux.</returns>
+    /// <returns>True for <c>train</c> on Linux without <c>--help</c>, <c>-h</c> or <c>-?</c>.</returns>
     public static bool Wanted(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        return OperatingSystem.IsLinux() && args.Count > 0 && args[0] == "train";
+        return OperatingSystem.IsLinux() && args.Count > 0 && args[0] == "train" && !args.Any(a => a is "--help" or "-h" or "-?");
     }
 
     /// <summary>

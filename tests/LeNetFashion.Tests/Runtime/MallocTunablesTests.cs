@@ -26,12 +26,14 @@ public sealed class MallocTunablesTests : TestBase
     }
 
     [Fact]
-    public void Only_train_on_linux_is_started_again()
+    public void Only_train_on_linux_is_started_again_and_not_for_its_help()
     {
         Assert.Equal(OperatingSystem.IsLinux(), MallocTunables.Wanted(["train", "--epochs", "1"]));
         Assert.False(MallocTunables.Wanted(["predict", "model.dat", "a.png"]));
         Assert.False(MallocTunables.Wanted(["eval"]));
         Assert.False(MallocTunables.Wanted(["--help"]));
+        Assert.False(MallocTunables.Wanted(["train", "--help"]));
+        Assert.False(MallocTunables.Wanted(["train", "-h"]));
         Assert.False(MallocTunables.Wanted([]));
     }
 
