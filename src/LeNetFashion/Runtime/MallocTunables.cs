@@ -9,7 +9,8 @@ namespace LeNetFashion.Runtime;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Why: LibTorch allocates tensors with <c>posix_memalign</c> (64-byte alignment, c10's <c>alloc_cpu</c>). glibc serves
+/// Why (the measurements are established, the mechanism is the likely one): LibTorch allocates tensors with
+/// <c>posix_memalign</c> (64-byte alignment, c10's <c>alloc_cpu</c>). glibc serves
 /// an aligned block by cutting a larger free chunk and freeing the small pieces before and after it; with the tcache on,
 /// those pieces go into the freeing thread's cache, where they count as in use, so they never merge back, and the
 /// small allocations that reuse them stay between the large blocks. The freed activation buffers then cannot be joined
