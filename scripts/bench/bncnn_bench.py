@@ -217,7 +217,7 @@ def main():
                   f"posix_memalign, aligned_alloc, memalign), divided by its {train_batches} training batches (its validation batches "
                   f"included), median over epochs 1..E-1 and rounds. Each LibTorch operation allocates at least its output, so the "
                   f"calls also track the operations per batch. C++ `operator new` is counted where it goes through malloc "
-                  f"(libstdc++'s does); tcmalloc's own `operator new` does not, so the tcmalloc sides count fewer calls.", "",
+                  f"(libstdc++'s does); jemalloc and tcmalloc (Debian's builds) define their own `operator new`, which does not, so the jemalloc and tcmalloc sides count fewer calls.", "",
                   "| side | allocations per batch | MB requested per batch |", "|---|---:|---:|"]
         for n in names:
             lines.append(f"| {n} | {med[n]['allocations_per_batch']:,.0f} | {med[n]['allocated_mb_per_batch']:,.1f} |")
