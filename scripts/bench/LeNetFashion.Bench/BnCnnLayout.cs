@@ -15,76 +15,65 @@ internal static class BnCnnLayout
 
     public static void Run()
     {
-        var rounds = int.Parse(Environment.GetEnvironmentVariable("ROUNDS") ?? "4");
         const int batch = 128, batches = 60;
         var set = LeNetFashion.Data.FashionMnist.Load(LeNetFashion.Data.DataLocator.Resolve(null), LeNetFashion.Data.DatasetPart.Train, batch * batches);
         using var data = LeNetFashion.Data.TensorData.FromDataset(set);
         string[] names = ["nchw", "nchw-lt", "nhwc", "nhwc-in"];
-        var times = names.Select(_ => new List<double>()).ToArray();
-        for (var round = 0; round < rounds; round++)
+        var times = Rounds.Alternate(names.Length, (round, v) =>
         {
-            var order = Enumerable.Range(0, names.Length).ToArray();
-            if (round % 2 == 1) Array.Reverse(order);
-            if (Environment.GetEnvironmentVariable("ONLY") is { } only) order = [int.Parse(only)];
-            foreach (var v in order)
+            LeNetFashion.Runtime.Kernels.Set(v == 0 ? "managed" : "adam");
+            manual_seed(0);
+            using var model = new BnCnn();
+            if (v == 2)
             {
-                LeNetFashion.Runtime.Kernels.Set(v == 0 ? "managed" : "adam");
-                manual_seed(0);
-                using var model = new BnCnn();
-                if (v == 2)
+                foreach (var m in ((TwoStageNetwork)model).Stages[0].Stage.children())
                 {
-                    foreach (var m in ((TwoStageNetwork)model).Stages[0].Stage.children())
+                    if (m is TorchSharp.Modules.Conv2d conv)
                     {
-                        if (m is TorchSharp.Modules.Conv2d conv)
-                        {
-                            using var _ = no_grad();
-                            conv.weight = new TorchSharp.Modules.Parameter(ChannelsLast(conv.weight!.detach()));
-                        }
-                    }
-                }
-                model.train();
-                var opt = optim.AdamW(model.parameters(), lr: 0.003);
-                var watch = new Stopwatch();
-                for (var rep = 0; rep < 2; rep++)
-                {
-                    watch.Restart();
-                    for (var b = 0; b < batches; b++)
-                    {
-                        using var scope = NewDisposeScope();
-                        var (x, y) = data.Slice(b * batch, batch);
-                        var input = Preprocessing.ToTensor.ToInput(x);
-                        if (v >= 2) input = ChannelsLast(input);
-                        opt.zero_grad();
-                        var net = (TwoStageNetwork)model;
-                        var f = net.Stages[0].Stage.forward(input);
-                        if (v >= 2) f = f.contiguous();
-                        var l = nn.functional.cross_entropy(net.Stages[1].Stage.forward(f.flatten(1)), y);
-                        l.backward();
-                        opt.step();
-                        _ = l.item<float>();
-                    }
-                }
-                times[v].Add(watch.Elapsed.TotalMilliseconds / batches);
-                if (round == 0 && Environment.GetEnvironmentVariable("SHAPES") == "1")
-                {
-                    using var scope = NewDisposeScope();
-                    var (x, _) = data.Slice(0, batch);
-                    var input = Preprocessing.ToTensor.ToInput(x);
-                    if (v >= 2) input = ChannelsLast(input);
-                    var h = input;
-                    foreach (var m in ((TwoStageNetwork)model).Stages[0].Stage.children())
-                    {
-                        h = ((nn.Module<Tensor, Tensor>)m).forward(h);
-                        Console.WriteLine($"{names[v]} {m.GetName()} shape [{string.Join(',', h.shape)}] stride [{string.Join(',', h.stride())}]");
+                        using var _ = no_grad();
+                        conv.weight = new TorchSharp.Modules.Parameter(ChannelsLast(conv.weight!.detach()));
                     }
                 }
             }
-        }
-        for (var v = 0; v < names.Length; v++)
-        {
-            if (times[v].Count == 0) continue;
-            var ratios = times[v].Zip(times[0], (a, b) => a / b).Order().ToArray();
-            Console.WriteLine($"{names[v],-8} ms/batch {string.Join(' ', times[v].Select(t => t.ToString("F2")))}  median ratio to nchw {ratios[ratios.Length / 2]:F3}");
-        }
+            model.train();
+            var opt = optim.AdamW(model.parameters(), lr: 0.003);
+            var watch = new Stopwatch();
+            for (var rep = 0; rep < 2; rep++)
+            {
+                watch.Restart();
+                for (var b = 0; b < batches; b++)
+                {
+                    using var scope = NewDisposeScope();
+                    var (x, y) = data.Slice(b * batch, batch);
+                    var input = Preprocessing.ToTensor.ToInput(x);
+                    if (v >= 2) input = ChannelsLast(input);
+                    opt.zero_grad();
+                    var net = (TwoStageNetwork)model;
+                    var f = net.Stages[0].Stage.forward(input);
+                    if (v >= 2) f = f.contiguous();
+                    var l = nn.functional.cross_entropy(net.Stages[1].Stage.forward(f.flatten(1)), y);
+                    l.backward();
+                    opt.step();
+                    _ = l.item<float>();
+                }
+            }
+            var ms = watch.Elapsed.TotalMilliseconds / batches;
+            if (round == 0 && Environment.GetEnvironmentVariable("SHAPES") == "1")
+            {
+                using var scope = NewDisposeScope();
+                var (x, _) = data.Slice(0, batch);
+                var input = Preprocessing.ToTensor.ToInput(x);
+                if (v >= 2) input = ChannelsLast(input);
+                var h = input;
+                foreach (var m in ((TwoStageNetwork)model).Stages[0].Stage.children())
+                {
+                    h = ((nn.Module<Tensor, Tensor>)m).forward(h);
+                    Console.WriteLine($"{names[v]} {m.GetName()} shape [{string.Join(',', h.shape)}] stride [{string.Join(',', h.stride())}]");
+                }
+            }
+
+            return ms;
+        });
+        Rounds.Report(names, times);
     }
 }

@@ -36,58 +36,45 @@ internal static class BnCnnVariants
 
     public static void Run()
     {
-        var rounds = int.Parse(Environment.GetEnvironmentVariable("ROUNDS") ?? "4");
         const int batch = 128, batches = 60;
         var set = LeNetFashion.Data.FashionMnist.Load(LeNetFashion.Data.DataLocator.Resolve(null), LeNetFashion.Data.DatasetPart.Train, batch * batches);
         using var data = LeNetFashion.Data.TensorData.FromDataset(set);
         string[] names = ["base", "relu-ip", "pool-relu", "pool-relu-ip"];
-        var times = names.Select(_ => new List<double>()).ToArray();
         var sums = new double[names.Length];
-        for (var round = 0; round < rounds; round++)
+        var times = Rounds.Alternate(names.Length, (round, v) =>
         {
-            var order = Enumerable.Range(0, names.Length).ToArray();
-            if (round % 2 == 1) Array.Reverse(order);
-            if (Environment.GetEnvironmentVariable("ONLY") is { } only) order = [int.Parse(only)];
-            foreach (var v in order)
+            LeNetFashion.Runtime.Kernels.Set("libtorch");
+            manual_seed(0);
+            var features = Features(v);
+            var head = Sequential(Dropout(0.3), Linear(864, 10));
+            features.train();
+            head.train();
+            var opt = optim.AdamW(features.parameters().Concat(head.parameters()), lr: 0.003);
+            var watch = new Stopwatch();
+            for (var rep = 0; rep < 2; rep++)
             {
-                LeNetFashion.Runtime.Kernels.Set("libtorch");
-                manual_seed(0);
-                var features = Features(v);
-                var head = Sequential(Dropout(0.3), Linear(864, 10));
-                features.train();
-                head.train();
-                var opt = optim.AdamW(features.parameters().Concat(head.parameters()), lr: 0.003);
-                var watch = new Stopwatch();
-                for (var rep = 0; rep < 2; rep++)
+                watch.Restart();
+                for (var b = 0; b < batches; b++)
                 {
-                    watch.Restart();
-                    for (var b = 0; b < batches; b++)
-                    {
-                        using var scope = NewDisposeScope();
-                        var (x, y) = data.Slice(b * batch, batch);
-                        var input = LeNetFashion.Models.Layers.ChannelsLast.From(Preprocessing.ToTensor.ToInput(x));
-                        opt.zero_grad();
-                        var f = features.forward(input);
-                        var l = functional.cross_entropy(head.forward(f.reshape(batch, -1)), y);
-                        l.backward();
-                        opt.step();
-                        _ = l.item<float>();
-                    }
+                    using var scope = NewDisposeScope();
+                    var (x, y) = data.Slice(b * batch, batch);
+                    var input = LeNetFashion.Models.Layers.ChannelsLast.From(Preprocessing.ToTensor.ToInput(x));
+                    opt.zero_grad();
+                    var f = features.forward(input);
+                    var l = functional.cross_entropy(head.forward(f.reshape(batch, -1)), y);
+                    l.backward();
+                    opt.step();
+                    _ = l.item<float>();
                 }
-                times[v].Add(watch.Elapsed.TotalMilliseconds / batches);
-                using (no_grad())
-                {
-                    sums[v] = features.parameters().Concat(head.parameters()).Sum(p => p.to(float64).abs().sum().item<double>());
-                }
-                features.Dispose();
-                head.Dispose();
             }
-        }
-        for (var v = 0; v < names.Length; v++)
-        {
-            if (times[v].Count == 0) continue;
-            var ratios = times[v].Zip(times[0], (a, b) => a / b).Order().ToArray();
-            Console.WriteLine($"{names[v],-12} ms/batch {string.Join(' ', times[v].Select(t => t.ToString("F2")))}  median ratio to base {ratios[ratios.Length / 2]:F3}  |w| sum {sums[v]:R}");
-        }
+            using (no_grad())
+            {
+                sums[v] = features.parameters().Concat(head.parameters()).Sum(p => p.to(float64).abs().sum().item<double>());
+            }
+            features.Dispose();
+            head.Dispose();
+            return watch.Elapsed.TotalMilliseconds / batches;
+        });
+        Rounds.Report(names, times, v => $"  |w| sum {sums[v]:R}");
     }
 }
