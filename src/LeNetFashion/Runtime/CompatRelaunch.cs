@@ -73,20 +73,16 @@ public static class CompatRelaunch
         }
 
         string[] command = [Path.Combine(overlay, "dotnet"), "--library-path", libdir!, "--argv0", "dotnet", muxer, "exec", entry];
-        string?[] argv = ["dotnet", .. command[1..], .. args, null];
-        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .Where(e => (string)e.Key is not (MarkerVariable or CommandVariable) && !(MallocTunables.Wanted(args) && (string)e.Key == MallocTunables.Variable))
-            .Select(e => $"{e.Key}={e.Value}")
-            .Concat(MallocTunables.Wanted(args) ? [$"{MallocTunables.Variable}={MallocTunables.WithTcacheOff(Environment.GetEnvironmentVariable(MallocTunables.Variable))}"] : [])
-            .Append($"{MarkerVariable}=1")
-            .Append($"{CommandVariable}={System.Text.Json.JsonSerializer.Serialize(command)}")
-            .Cast<string?>()
-            .Append(null)
-            .ToArray();
-        Console.Out.Flush();
-        Console.Error.Flush();
-        Execve(Path.Combine(overlay, "dotnet"), argv, environment);
-        return $"execve {Path.Combine(overlay, "dotnet")} failed (errno {Marshal.GetLastPInvokeError()})";
+        var tcacheOff = MallocTunables.Wanted(args);
+        return ProcessImage.Replace(
+            Path.Combine(overlay, "dotnet"),
+            ["dotnet", .. command[1..], .. args],
+            key => key is MarkerVariable or CommandVariable || (tcacheOff && key == MallocTunables.Variable),
+            [
+                .. tcacheOff ? [$"{MallocTunables.Variable}={MallocTunables.WithTcacheOff(Environment.GetEnvironmentVariable(MallocTunables.Variable))}"] : Array.Empty<string>(),
+                $"{MarkerVariable}=1",
+                $"{CommandVariable}={System.Text.Json.JsonSerializer.Serialize(command)}",
+            ]);
     }
 
     /// <summary>Why this process did not relaunch although the compat root is there (for <see cref="TorchRuntime.EnsureLoaded"/>'s message); null otherwise.</summary>
@@ -198,7 +194,4 @@ public static class CompatRelaunch
 
         return overlay;
     }
-
-    [DllImport("libc", EntryPoint = "execve", SetLastError = true)]
-    private static extern int Execve(string path, string?[] argv, string?[] envp);
 }

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace LeNetFashion.Runtime;
 
 /// <summary>
@@ -100,19 +98,5 @@ public static class MallocTunables
             return "/proc/self/cmdline is empty";
         }
 
-        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .Where(e => (string)e.Key != Variable)
-            .Select(e => $"{e.Key}={e.Value}")
-            .Append($"{Variable}={WithTcacheOff(current)}")
-            .Cast<string?>()
-            .Append(null)
-            .ToArray();
-        Console.Out.Flush();
-        Console.Error.Flush();
-        Execve("/proc/self/exe", [.. argv, null], environment);
-        return $"execve /proc/self/exe failed (errno {Marshal.GetLastPInvokeError()})";
-    }
-
-    [DllImport("libc", EntryPoint = "execve", SetLastError = true)]
-    private static extern int Execve(string path, string?[] argv, string?[] envp);
-}
+        return ProcessImage.Replace("/proc/self/exe", argv, key => key == Variable, [$"{Variable}={WithTcacheOff(current)}"]);
+    }}
