@@ -63,7 +63,7 @@ public sealed record RunTiming(double? SecondsToFirstBatch, double? TestEvalSeco
     /// <summary>
     /// The <c>GLIBC_TUNABLES</c> the process started with (for <c>train</c> on Linux normally
     /// <c>glibc.malloc.tcache_count=0</c>, <see cref="Runtime.MallocTunables"/>); null when unset. Page faults and peak
-    /// memory depend on it.
+    /// memory depend on it. The variable's text: glibc ignores a value it cannot parse (it warns on standard error).
     /// </summary>
     public string? GlibcTunables { get; init; }
 

@@ -73,16 +73,46 @@ public static class CompatRelaunch
         }
 
         string[] command = [Path.Combine(overlay, "dotnet"), "--library-path", libdir!, "--argv0", "dotnet", muxer, "exec", entry];
-        var tcacheOff = MallocTunables.Wanted(args);
-        return ProcessImage.Replace(
-            Path.Combine(overlay, "dotnet"),
-            ["dotnet", .. command[1..], .. args],
-            key => key is MarkerVariable or CommandVariable || (tcacheOff && key == MallocTunables.Variable),
-            [
-                .. tcacheOff ? [$"{MallocTunables.Variable}={MallocTunables.WithTcacheOff(Environment.GetEnvironmentVariable(MallocTunables.Variable))}"] : Array.Empty<string>(),
-                $"{MarkerVariable}=1",
-                $"{CommandVariable}={System.Text.Json.JsonSerializer.Serialize(command)}",
-            ]);
+        try
+        {
+            var environment = ProcessImage.Environment();
+            var tcache = MallocTunables.Wanted(args) ? MallocTunables.TcacheOffEntry(environment) : null;
+            byte[][] added = [
+                .. tcache is null ? [] : new[] { tcache },
+                System.Text.Encoding.UTF8.GetBytes($"{MarkerVariable}=1"),
+                System.Text.Encoding.UTF8.GetBytes($"{CommandVariable}={System.Text.Json.JsonSerializer.Serialize(command)}"),
+            ];
+            return ProcessImage.Replace(
+                Path.Combine(overlay, "dotnet"),
+                [.. new[] { "dotnet" }.Concat(command[1..]).Select(System.Text.Encoding.UTF8.GetBytes), .. RawArguments(args)],
+                ProcessImage.Edit(environment, name => name is MarkerVariable or CommandVariable || (tcache is not null && name == MallocTunables.Variable), added));
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return $"cannot read the environment to relaunch ({IO.Messages.FirstLine(e.Message)})";
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="args"/> as the kernel holds them: the last <c>args.Length</c> entries of <c>/proc/self/cmdline</c>
+    /// (the host's own arguments come first), so bytes that are not UTF-8 pass on unchanged; their UTF-8 form when
+    /// that file cannot be read.
+    /// </summary>
+    private static IEnumerable<byte[]> RawArguments(string[] args)
+    {
+        try
+        {
+            var line = ProcessImage.CommandLine();
+            if (line.Count >= args.Length)
+            {
+                return line.Skip(line.Count - args.Length);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return args.Select(System.Text.Encoding.UTF8.GetBytes);
     }
 
     /// <summary>Why this process did not relaunch although the compat root is there (for <see cref="TorchRuntime.EnsureLoaded"/>'s message); null otherwise.</summary>

@@ -38,11 +38,53 @@ public static class MallocTunables
 
     /// <summary>Whether a run with these arguments is started with the tcache off: <c>train</c> on Linux, unless it asks for help.</summary>
     /// <param name="args">The command-line arguments, verb first.</param>
-    /// <returns>True for <c>train</c> on Linux without <c>--help</c>, <c>-h</c> or <c>-?</c>.</returns>
+    /// <returns>True for <c>train</c> on Linux without <c>--help</c>, <c>-h</c> or <c>-?</c>; a verb given in a leading response file counts.</returns>
     public static bool Wanted(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        return OperatingSystem.IsLinux() && args.Count > 0 && args[0] == "train" && !args.Any(a => a is "--help" or "-h" or "-?");
+        return OperatingSystem.IsLinux() && args.Count > 0 && Verb(args[0], 0) == "train" && !args.Any(a => a is "--help" or "-h" or "-?");
+    }
+
+    /// <summary>
+    /// The verb a command line starts with: its first argument or, when that names a response file (<c>@path</c>), the
+    /// first token of that file as System.CommandLine reads it (lines; blank lines and lines starting with <c>#</c>
+    /// skipped; tokens separated by white space), through at most 8 nested files. Null when the file cannot be read, is
+    /// empty, states no length (a device) or is over 1 MiB: the parser then reports it, and nothing restarts.
+    /// </summary>
+    private static string? Verb(string first, int depth)
+    {
+        if (first.Length < 2 || first[0] != '@')
+        {
+            return first;
+        }
+
+        if (depth >= 8)
+        {
+            return null;
+        }
+
+        try
+        {
+            var file = new FileInfo(first[1..]);
+            if (!file.Exists || file.Length is 0 or > 1 << 20)
+            {
+                return null;
+            }
+
+            foreach (var line in File.ReadLines(file.FullName))
+            {
+                var trimmed = line.Trim();
+                if (trimmed.Length > 0 && trimmed[0] != '#')
+                {
+                    return Verb(trimmed.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries)[0].Trim('"'), depth + 1);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -64,39 +106,55 @@ public static class MallocTunables
 
     /// <summary>
     /// For <c>train</c> on Linux when <c>GLIBC_TUNABLES</c> does not yet set the tcache: runs this process again with
-    /// the same command line (<c>/proc/self/cmdline</c>) and <see cref="TcacheOff"/> added to the environment; it does
-    /// not return then.
+    /// the same command line (<c>/proc/self/cmdline</c>) and environment (libc's <c>environ</c>), byte for byte, with
+    /// <see cref="TcacheOff"/> added (<see cref="TcacheOffEntry"/>); it does not return then.
     /// </summary>
     /// <param name="args">The command-line arguments, verb first.</param>
     /// <returns>Null when no new start was needed; otherwise why it could not be made (the caller goes on as it is).</returns>
     public static string? RelaunchIfNeeded(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var current = Environment.GetEnvironmentVariable(Variable);
-        if (!Wanted(args) || WithTcacheOff(current) == current)
+        if (!Wanted(args))
         {
             return null;
         }
 
-        string[] argv;
         try
         {
-            argv = File.ReadAllText("/proc/self/cmdline").Split('\0');
+            var environment = ProcessImage.Environment();
+            if (TcacheOffEntry(environment) is not { } entry)
+            {
+                return null;
+            }
+
+            return ProcessImage.Replace("/proc/self/exe", ProcessImage.CommandLine(), ProcessImage.Edit(environment, name => name == Variable, [entry]));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
         {
-            return $"cannot read /proc/self/cmdline ({IO.Messages.FirstLine(e.Message)})";
+            return $"cannot restart with {TcacheOff} ({IO.Messages.FirstLine(e.Message)})";
+        }
+    }
+
+    /// <summary>
+    /// The <c>GLIBC_TUNABLES</c> entry a restart should carry, or null when <paramref name="environment"/> already sets
+    /// <c>glibc.malloc.tcache_count</c>. The values of every <c>GLIBC_TUNABLES</c> entry are kept byte for byte, joined
+    /// by colons in their order (glibc reads each entry in turn, so a later setting still wins), with
+    /// <see cref="TcacheOff"/> appended as <see cref="WithTcacheOff"/> does.
+    /// </summary>
+    /// <param name="environment">Entries <c>NAME=value</c> as raw bytes (<see cref="ProcessImage.Environment"/>).</param>
+    /// <returns>The entry <c>GLIBC_TUNABLES=…</c> as raw bytes, or null.</returns>
+    public static byte[]? TcacheOffEntry(IEnumerable<byte[]> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var values = environment.Where(e => ProcessImage.NameOf(e) == Variable).Select(ProcessImage.ValueOf).Where(v => v.Length > 0).ToList();
+        byte[] joined = values.Count == 0 ? [] : values.Aggregate((x, y) => [.. x, (byte)':', .. y]);
+        var current = System.Text.Encoding.UTF8.GetString(joined);
+        if (values.Count > 0 && WithTcacheOff(current) == current)
+        {
+            return null;
         }
 
-        if (argv.Length > 0 && argv[^1].Length == 0)
-        {
-            argv = argv[..^1];
-        }
-
-        if (argv.Length == 0)
-        {
-            return "/proc/self/cmdline is empty";
-        }
-
-        return ProcessImage.Replace("/proc/self/exe", argv, key => key == Variable, [$"{Variable}={WithTcacheOff(current)}"]);
-    }}
+        byte[] separator = joined.Length > 0 ? [(byte)':'] : [];
+        return [.. System.Text.Encoding.ASCII.GetBytes(Variable + "="), .. joined, .. separator, .. System.Text.Encoding.ASCII.GetBytes(TcacheOff)];
+    }
+}

@@ -37,6 +37,73 @@ public sealed class MallocTunablesTests : TestBase
         Assert.False(MallocTunables.Wanted([]));
     }
 
+    [Fact]
+    public void A_verb_in_a_leading_response_file_counts()
+    {
+        var inner = Path.Combine(TempDir, "inner.rsp");
+        File.WriteAllText(inner, "# options for a run\n\n  train --epochs 1\n--seed 0\n");
+        var outer = Path.Combine(TempDir, "outer.rsp");
+        File.WriteAllText(outer, "@" + inner + "\n");
+        var predict = Path.Combine(TempDir, "predict.rsp");
+        File.WriteAllText(predict, "predict\nmodel.dat\n");
+        var empty = Path.Combine(TempDir, "empty.rsp");
+        File.WriteAllText(empty, "");
+
+        Assert.Equal(OperatingSystem.IsLinux(), MallocTunables.Wanted(["@" + inner]));
+        Assert.Equal(OperatingSystem.IsLinux(), MallocTunables.Wanted(["@" + outer, "--limit", "640"]));
+        Assert.False(MallocTunables.Wanted(["@" + predict]));
+        Assert.False(MallocTunables.Wanted(["@" + empty]));
+        Assert.False(MallocTunables.Wanted(["@" + Path.Combine(TempDir, "missing.rsp")]));
+        Assert.False(MallocTunables.Wanted(["@" + inner, "--help"]));
+    }
+
+    [Fact]
+    public void The_restart_entry_keeps_every_given_tunable_byte_for_byte()
+    {
+        static byte[] B(string s) => System.Text.Encoding.Latin1.GetBytes(s);
+
+        // None given: the setting alone.
+        Assert.Equal(B("GLIBC_TUNABLES=glibc.malloc.tcache_count=0"), MallocTunables.TcacheOffEntry([B("PATH=/usr/bin")]));
+
+        // Bytes that are not UTF-8 stay as they are; two entries are joined in order, so the later still wins.
+        Assert.Equal(
+            B("GLIBC_TUNABLES=glibc.malloc.arena_max=4:x=\xff\xfe:glibc.malloc.tcache_count=0"),
+            MallocTunables.TcacheOffEntry([B("GLIBC_TUNABLES=glibc.malloc.arena_max=4"), B("HOME=/root"), B("GLIBC_TUNABLES=x=\xff\xfe")]));
+
+        // A tcache setting in any entry is the user's choice: no restart.
+        Assert.Null(MallocTunables.TcacheOffEntry([B("GLIBC_TUNABLES=glibc.malloc.arena_max=4"), B("GLIBC_TUNABLES=glibc.malloc.tcache_count=5")]));
+    }
+
+    [Fact]
+    public void The_environment_is_edited_only_where_asked()
+    {
+        static byte[] B(string s) => System.Text.Encoding.Latin1.GetBytes(s);
+        byte[][] environment = [B("K\xe9Y=v"), B("BAD=\xff\xfe"), B("GLIBC_TUNABLES=a"), B("BAD=second"), B("GLIBC_TUNABLES=b")];
+
+        var edited = ProcessImage.Edit(environment, name => name == MallocTunables.Variable, [B("GLIBC_TUNABLES=c")]);
+
+        Assert.Equal([B("K\xe9Y=v"), B("BAD=\xff\xfe"), B("BAD=second"), B("GLIBC_TUNABLES=c")], edited);
+    }
+
+    [Fact]
+    public void The_process_environment_and_command_line_are_read_as_libc_and_the_kernel_hold_them()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("environ and /proc/self/cmdline are Linux's");
+        }
+
+        var path = Environment.GetEnvironmentVariable("PATH")!;
+        Assert.Contains(ProcessImage.Environment(), e => ProcessImage.NameOf(e) == "PATH" && System.Text.Encoding.UTF8.GetString(ProcessImage.ValueOf(e)) == path);
+        var argv = ProcessImage.CommandLine();
+        var args = Environment.GetCommandLineArgs()[1..];
+        Assert.NotEmpty(argv[0]);
+        Assert.True(argv.Count > args.Length, $"{argv.Count} entries in /proc/self/cmdline, {args.Length} arguments");
+
+        // The arguments are the command line's last entries (what CompatRelaunch passes on raw).
+        Assert.Equal(args, argv.Skip(argv.Count - args.Length).Select(System.Text.Encoding.UTF8.GetString));
+    }
+
     [Theory]
     [InlineData(null, "glibc.malloc.tcache_count=0")]
     [InlineData("glibc.malloc.tcache_count=3", "glibc.malloc.tcache_count=3")]
