@@ -49,8 +49,10 @@ public static class CliApp
         }
     }
 
-    /// <summary>Builds the command tree.</summary>
-    /// <summary>"unknown option '--epoch'; did you mean --epochs? (see --help)": the closest name within two edits, if any.</summary>
+    /// <summary>
+    /// "unknown option '--epoch'; did you mean --epochs? (see --help)": the closest name within two edits, if any. A
+    /// name the verb has, given before the verb, is pointed after it.
+    /// </summary>
     private static string Unknown(string token, Command command)
     {
         var names = token.StartsWith('-')
@@ -58,6 +60,11 @@ public static class CliApp
             : command.Subcommands.Select(c => c.Name);
         var closest = names.Select(n => (Name: n, Distance: Distance(token, n))).Where(c => c.Distance <= 2).OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault();
         var what = token.StartsWith('-') ? "option" : "command or argument";
+        if (closest.Name is not null && closest.Distance == 0 && command is not RootCommand)
+        {
+            return $"option '{token}' goes after the verb: lenet-fashion {command.Name} {token} …";
+        }
+
         return closest.Name is null ? $"unknown {what} '{token}'; see --help" : $"unknown {what} '{token}'; did you mean {closest.Name}? (see --help)";
     }
 
@@ -101,6 +108,7 @@ public static class CliApp
         return $"{m.Groups[2].Value} {m.Groups[1].Value}: expected {expected}";
     }
 
+    /// <summary>Builds the command tree.</summary>
     internal static RootCommand BuildRootCommand(TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
         new("Train, evaluate and explain LeNet on Fashion-MNIST with TorchSharp.")
         {

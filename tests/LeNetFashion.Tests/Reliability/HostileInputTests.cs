@@ -82,6 +82,7 @@ public sealed class HostileInputTests(TrainedModelFixture trained) : TestBase, I
         Cli.AssertError(Cli.Run("predict", "--model", "m.dat", "--jsn", "x.png"), ExitCodes.InvalidArguments, "unknown option '--jsn'; see --help");
         Cli.AssertError(Cli.Run("train", "--epochz", "3"), ExitCodes.InvalidArguments, "unknown option '--epochz'; did you mean --epochs? (see --help)");
         Cli.AssertError(Cli.Run("trian"), ExitCodes.InvalidArguments, "unknown command or argument 'trian'; did you mean train? (see --help)");
+        Cli.AssertError(Cli.Run("--verbose", "train", "--epochs", "1"), ExitCodes.InvalidArguments, "option '--verbose' goes after the verb: lenet-fashion train --verbose …");
         Cli.AssertError(Cli.Run("train", "--lr", "1e-320"), ExitCodes.InvalidArguments,
             "--lr (learning_rate) 1E-320: below float32's smallest positive number (1.4e-45), so the weights would never change");
     }
