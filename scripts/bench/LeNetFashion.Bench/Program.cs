@@ -23,6 +23,8 @@ using static TorchSharp.torch;
 //              (VARIANT=libtorch: LibTorch's relu and max_pool2d instead).
 //   bncnn-variants  bn-cnn's training step in channels-last memory with each block's ReLU before or after its pooling,
 //              in place or not, alternating rounds (ROUNDS=4), with a check that the weights agree.
+//   kernels    LeNet's training step with the managed kernels against LibTorch's, alternating rounds in one process
+//              (ROUNDS=6; KERNEL_MODE=maxpool or adam for one path alone), with the weights' hashes.
 LeNetFashion.Runtime.NativeAllocator.Tune();
 var threads = args.Length > 0 ? int.Parse(args[0]) : 2;
 torch.set_num_threads(threads);
@@ -31,6 +33,7 @@ var modes = new Dictionary<string, Action>
     ["layers"] = Layers.Run, ["prefix"] = Prefix.Run, ["ops"] = Ops.Run, ["forward"] = ForwardModes.Run,
     ["conv1"] = Conv1Alternatives.Run, ["nomkldnn"] = NoMkldnn.Run, ["mkl"] = Mkl.Run, ["switch"] = Switch.Run,
     ["adamops"] = AdamOps.Run, ["function"] = FunctionCost.Run, ["bncnn-layout"] = BnCnnLayout.Run, ["function-leak"] = FunctionLeak.Run, ["bncnn-variants"] = BnCnnVariants.Run,
+    ["kernels"] = KernelModes.Run,
 };
 if (args.Length > 1)
 {
