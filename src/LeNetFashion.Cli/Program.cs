@@ -1,6 +1,20 @@
 using LeNetFashion.Cli;
 using LeNetFashion.Runtime;
 
+// A closed standard stream (`>&-`) would fail at the first line with a message that names no file.
+if (StandardStreams.Closed() is { } closed)
+{
+    try
+    {
+        Console.Error.WriteLine($"error: {closed} is closed or not writable; send it to a file or to /dev/null instead (for example >/dev/null)");
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    {
+    }
+
+    return ExitCodes.OutputError;
+}
+
 // An installed tool (or `dotnet lenet-fashion.dll`) on a host whose C++ runtime is too old for TorchSharp runs itself
 // again under the compat runtime, when `setup-runtime` has fetched it; built app hosts are patched instead.
 if (args is not ["setup-runtime", ..])
