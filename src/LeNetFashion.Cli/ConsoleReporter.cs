@@ -47,6 +47,8 @@ internal sealed class ConsoleReporter(TextWriter output, bool interactive) : Run
 
     public override void OnEpochEnd(Trainer trainer, EpochRecord r)
     {
+        // Callbacks that stop training (early stopping) run before the reporter, so ShouldStop is final here.
+        TrainingComplete = r.Epoch >= trainer.Epochs - 1 || trainer.ShouldStop;
         ClearBar();
         var isBest = trainer.Callback<BestWeights>()?.Epoch == r.Epoch;
         output.WriteLine(string.Create(
@@ -54,8 +56,12 @@ internal sealed class ConsoleReporter(TextWriter output, bool interactive) : Run
             $"Epoch {r.Epoch}/{trainer.Epochs - 1}  train loss {r.TrainLoss:F4} acc {r.TrainAcc:F4}  val loss {r.ValLoss:F4} acc {r.ValAcc:F4}  {r.Seconds:F1} s{(isBest ? "  * best" : "")}"));
     }
 
+    /// <summary>True once the last epoch has ended (every epoch ran, or early stopping ended training): what is left is writing the run's outputs.</summary>
+    public bool TrainingComplete { get; private set; }
+
     public override void OnTrainEnd(Trainer trainer, TrainingResult result)
     {
+        TrainingComplete = result.Outcome == TrainingOutcome.Completed;
         if (result.StoppedEarly && trainer.Callback<EarlyStopping>() is { StoppedAfterEpoch: { } epoch } stop)
         {
             Info(string.Create(CultureInfo.InvariantCulture, $"Early stopping after epoch {epoch}: validation accuracy has not improved for {stop.Patience} epoch{(stop.Patience == 1 ? "" : "s")}"));

@@ -21,6 +21,7 @@ internal sealed class TrainAction(TrainCommand command, TextWriter output, TextW
         TorchRuntime.EnsureLoaded();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(externalToken);
         var interactive = ReferenceEquals(Output, Console.Out) && !Console.IsOutputRedirected;
+        var reporter = new ConsoleReporter(Output, interactive);
         var signal = 0;
 
         var firstSignal = DateTime.MinValue;
@@ -43,13 +44,15 @@ internal sealed class TrainAction(TrainCommand command, TextWriter output, TextW
 
             context.Cancel = true;
             signal = context.Signal == PosixSignal.SIGTERM ? 15 : 2;
-            Error.WriteLine($"{(interactive ? "\n" : "")}Interrupted: stopping after the current batch and saving what is complete (send the signal again to quit at once)");
+            Error.WriteLine(reporter.TrainingComplete
+                ? $"{(interactive ? "\n" : "")}Interrupted after the last epoch: finishing the run's outputs first, a few seconds (send the signal again to quit at once)"
+                : $"{(interactive ? "\n" : "")}Interrupted: stopping after the current batch and saving what is complete (send the signal again to quit at once)");
             cts.Cancel();
         }
 
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        var result = TrainRun.Execute(request, new ConsoleReporter(Output, interactive), cts.Token);
+        var result = TrainRun.Execute(request, reporter, cts.Token);
         var t = result.Training;
         if (result.AlreadyComplete)
         {
