@@ -37,7 +37,8 @@ public static class CliApp
                 // each error unprefixed, a blank line, and for a typo more lines and suggestions).
                 var first = parse.Errors[0].Message;
                 var unmatched = parse.UnmatchedTokens;
-                error.WriteLine("error: " + (unmatched.Count > 0 ? Unknown(unmatched[0], parse.CommandResult.Command) : Plain(IO.Messages.FirstLine(first))));
+                error.WriteLine("error: " + (MissingValue(args, parse.CommandResult.Command)
+                    ?? (unmatched.Count > 0 ? Unknown(unmatched[0], parse.CommandResult.Command) : Plain(IO.Messages.FirstLine(first)))));
                 return ExitCodes.InvalidArguments;
             }
 
@@ -66,6 +67,27 @@ public static class CliApp
         }
 
         return closest.Name is null ? $"unknown {what} '{token}'; see --help" : $"unknown {what} '{token}'; did you mean {closest.Name}? (see --help)";
+    }
+
+    /// <summary>
+    /// "--optimizer: expected a value, found the option --epochs": an option that needs a value followed directly by
+    /// another of the verb's options (the parser would take the second as the first's value and report a stray token
+    /// later on the line instead), or "--epochs: expected a value after it" for one that ends the line; null when there is none.
+    /// </summary>
+    private static string? MissingValue(IReadOnlyList<string> args, Command command)
+    {
+        var names = command.Options.SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet(StringComparer.Ordinal);
+        var needsValue = command.Options.Where(o => o.ValueType != typeof(bool) && o.Arity.MinimumNumberOfValues > 0)
+            .SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Count; i++)
+        {
+            if (needsValue.Contains(args[i]) && names.Contains(args[i + 1]))
+            {
+                return $"{args[i]}: expected a value, found the option {args[i + 1]}";
+            }
+        }
+
+        return args.Count > 0 && needsValue.Contains(args[^1]) ? $"{args[^1]}: expected a value after it" : null;
     }
 
     /// <summary>Levenshtein distance (insertions, deletions, substitutions).</summary>

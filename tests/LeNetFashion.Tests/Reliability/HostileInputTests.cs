@@ -83,6 +83,8 @@ public sealed class HostileInputTests(TrainedModelFixture trained) : TestBase, I
         Cli.AssertError(Cli.Run("train", "--epochz", "3"), ExitCodes.InvalidArguments, "unknown option '--epochz'; did you mean --epochs? (see --help)");
         Cli.AssertError(Cli.Run("trian"), ExitCodes.InvalidArguments, "unknown command or argument 'trian'; did you mean train? (see --help)");
         Cli.AssertError(Cli.Run("--verbose", "train", "--epochs", "1"), ExitCodes.InvalidArguments, "option '--verbose' goes after the verb: lenet-fashion train --verbose …");
+        Cli.AssertError(Cli.Run("train", "--optimizer", "--epochs", "1"), ExitCodes.InvalidArguments, "--optimizer: expected a value, found the option --epochs");
+        Cli.AssertError(Cli.Run("train", "--seed", "1", "--epochs"), ExitCodes.InvalidArguments, "--epochs: expected a value after it");
         Cli.AssertError(Cli.Run("train", "--lr", "1e-320"), ExitCodes.InvalidArguments,
             "--lr (learning_rate) 1E-320: below float32's smallest positive number (1.4e-45), so the weights would never change");
     }
