@@ -31,15 +31,31 @@ public static class CliApp
 
             var root = BuildRootCommand(output, error, cancellationToken);
             var parse = root.Parse(args);
-            if (parse.Errors.Count > 0 && parse.Action is System.CommandLine.Invocation.ParseErrorAction)
+            var missing = MissingValue(args, parse.CommandResult.Command);
+            if (missing is not null || (parse.Errors.Count > 0 && parse.Action is System.CommandLine.Invocation.ParseErrorAction))
             {
                 // One line, as every other error: the first problem, prefixed "error: " (System.CommandLine would print
-                // each error unprefixed, a blank line, and for a typo more lines and suggestions).
-                var first = parse.Errors[0].Message;
+                // each error unprefixed, a blank line, and for a typo more lines and suggestions). An option followed by
+                // another option is refused even where the parser took the second as a value ("-o --no-tensorboard").
                 var unmatched = parse.UnmatchedTokens;
-                error.WriteLine("error: " + (MissingValue(args, parse.CommandResult.Command)
-                    ?? (unmatched.Count > 0 ? Unknown(unmatched[0], parse.CommandResult.Command) : Plain(IO.Messages.FirstLine(first)))));
+                error.WriteLine("error: " + (missing
+                    ?? (unmatched.Count > 0 ? Unknown(unmatched[0], parse.CommandResult.Command, args) : Plain(IO.Messages.FirstLine(parse.Errors[0].Message)))));
                 return ExitCodes.InvalidArguments;
+            }
+
+            if (parse.Action is not Commands.VerbAction)
+            {
+                // Help and the version (System.CommandLine's own actions) write outside any verb's error handling: a full disk
+                // (>/dev/full) would otherwise end in System.CommandLine's "Unhandled exception" and a stack trace.
+                try
+                {
+                    return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+                }
+                catch (IOException e)
+                {
+                    error.WriteLine($"error: cannot write to standard output ({IO.Messages.FirstLine(e.Message)})");
+                    return ExitCodes.OutputError;
+                }
             }
 
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
@@ -54,8 +70,14 @@ public static class CliApp
     /// "unknown option '--epoch'; did you mean --epochs? (see --help)": the closest name within two edits, if any. A
     /// name the verb has, given before the verb, is pointed after it.
     /// </summary>
-    private static string Unknown(string token, Command command)
+    private static string Unknown(string token, Command command, IReadOnlyList<string> args)
     {
+        var separator = args.ToList().IndexOf("--");
+        if (separator >= 0 && args.Skip(separator + 1).Contains(token))
+        {
+            return $"unexpected argument '{token}' after --; everything after -- is taken as a value, and this verb takes no more (see --help)";
+        }
+
         var names = token.StartsWith('-')
             ? command.Options.SelectMany(o => o.Aliases.Append(o.Name))
             : command.Subcommands.Select(c => c.Name);
@@ -79,6 +101,8 @@ public static class CliApp
         var names = command.Options.SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet(StringComparer.Ordinal);
         var needsValue = command.Options.Where(o => o.ValueType != typeof(bool) && o.Arity.MinimumNumberOfValues > 0)
             .SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet(StringComparer.Ordinal);
+        var end = args.ToList().IndexOf("--");
+        args = end >= 0 ? [.. args.Take(end)] : args;
         for (var i = 0; i + 1 < args.Count; i++)
         {
             if (needsValue.Contains(args[i]) && names.Contains(args[i + 1]))

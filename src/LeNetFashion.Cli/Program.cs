@@ -15,6 +15,12 @@ if (StandardStreams.Closed() is { } closed)
     return ExitCodes.OutputError;
 }
 
+// A closed standard error (2>&-) would make the first error line abort the process: errors then go nowhere, as asked.
+if (StandardStreams.Writable(2) is false)
+{
+    Console.SetError(TextWriter.Null);
+}
+
 // An installed tool (or `dotnet lenet-fashion.dll`) on a host whose C++ runtime is too old for TorchSharp runs itself
 // again under the compat runtime, when `setup-runtime` has fetched it; built app hosts are patched instead.
 if (args is not ["setup-runtime", ..])

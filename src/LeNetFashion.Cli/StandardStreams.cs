@@ -10,21 +10,21 @@ namespace LeNetFashion.Cli;
 /// </summary>
 internal static class StandardStreams
 {
-    /// <summary>"standard output" when it is closed or not writable, else null. Standard error is not checked: a run
-    /// with it closed (<c>2&gt;&amp;-</c>) goes on, as before.</summary>
+    /// <summary>"standard output" when it is closed or not writable, else null. A closed standard error
+    /// (<c>2&gt;&amp;-</c>) is not refused: Program.cs sends error lines nowhere then.</summary>
     /// <returns>Null on Windows, and where descriptor 1 is open for writing.</returns>
-    public static string? Closed()
+    public static string? Closed() => Writable(1) is false ? "standard output" : null;
+
+    /// <summary>Whether descriptor <paramref name="fd"/> is open for writing; null on Windows (not checked).</summary>
+    /// <param name="fd">1 for standard output, 2 for standard error.</param>
+    /// <returns>False for a closed or read-only descriptor.</returns>
+    public static bool? Writable(int fd)
     {
         if (OperatingSystem.IsWindows())
         {
             return null;
         }
 
-        return Writable(1) ? null : "standard output";
-    }
-
-    private static bool Writable(int fd)
-    {
         var flags = Fcntl(fd, GetFl);
         return flags >= 0 && (flags & AccessMode) != ReadOnly;
     }

@@ -85,6 +85,9 @@ public sealed class HostileInputTests(TrainedModelFixture trained) : TestBase, I
         Cli.AssertError(Cli.Run("--verbose", "train", "--epochs", "1"), ExitCodes.InvalidArguments, "option '--verbose' goes after the verb: lenet-fashion train --verbose …");
         Cli.AssertError(Cli.Run("train", "--optimizer", "--epochs", "1"), ExitCodes.InvalidArguments, "--optimizer: expected a value, found the option --epochs");
         Cli.AssertError(Cli.Run("train", "--seed", "1", "--epochs"), ExitCodes.InvalidArguments, "--epochs: expected a value after it");
+        Cli.AssertError(Cli.Run("train", "--epochs", "1", "-o", "--no-tensorboard"), ExitCodes.InvalidArguments, "-o: expected a value, found the option --no-tensorboard");
+        Cli.AssertError(Cli.Run("train", "--", "-o", "foo"), ExitCodes.InvalidArguments,
+            "unexpected argument '-o' after --; everything after -- is taken as a value, and this verb takes no more (see --help)");
         Cli.AssertError(Cli.Run("train", "--lr", "1e-320"), ExitCodes.InvalidArguments,
             "--lr (learning_rate) 1E-320: below float32's smallest positive number (1.4e-45), so the weights would never change");
     }
