@@ -68,7 +68,7 @@ public static class CliApp
 
     /// <summary>
     /// "unknown option '--epoch'; did you mean --epochs? (see --help)": the closest name within two edits, if any. A
-    /// name the verb has, given before the verb, is pointed after it.
+    /// name the verb has, given before the verb, is pointed after it; another verb's option is named as that verb's.
     /// </summary>
     private static string Unknown(string token, Command command, IReadOnlyList<string> args)
     {
@@ -81,6 +81,14 @@ public static class CliApp
         var names = token.StartsWith('-')
             ? command.Options.SelectMany(o => o.Aliases.Append(o.Name))
             : command.Subcommands.Select(c => c.Name);
+        var owners = token.StartsWith('-') && !names.Contains(token) && command.Parents.OfType<RootCommand>().FirstOrDefault() is { } root
+            ? root.Subcommands.Where(c => c.Options.Any(o => o.Name == token || o.Aliases.Contains(token))).Select(c => c.Name).ToList()
+            : [];
+        if (owners.Count > 0)
+        {
+            return $"unknown option '{token}' for {command.Name}; it is an option of {string.Join(", ", owners)} (see {command.Name} --help)";
+        }
+
         var closest = names.Select(n => (Name: n, Distance: Distance(token, n))).Where(c => c.Distance <= 2).OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault();
         var what = token.StartsWith('-') ? "option" : "command or argument";
         if (closest.Name is not null && closest.Distance == 0 && command is not RootCommand)
@@ -135,10 +143,17 @@ public static class CliApp
 
     /// <summary>
     /// System.CommandLine's type error in the tool's form: "Cannot parse argument 'abc' for option '--epochs' as expected
-    /// type 'System.Int32'." becomes "--epochs abc: expected a whole number"; other messages are kept.
+    /// type 'System.Int32'." becomes "--epochs abc: expected a whole number", "Option '--seed' expects a single argument
+    /// but 2 were provided." becomes "--seed: given 2 times; give it once"; other messages are kept.
     /// </summary>
     internal static string Plain(string message)
     {
+        var twice = System.Text.RegularExpressions.Regex.Match(message, @"^Option '(.+)' expects a single argument but (\d+) were provided\.?$");
+        if (twice.Success)
+        {
+            return $"{twice.Groups[1].Value}: given {twice.Groups[2].Value} times; give it once";
+        }
+
         var m = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(.*)' for option '(.+)' as expected type 'System\.(?:Nullable`1\[System\.)?(\w+)\]?'\.?$");
         if (!m.Success)
         {

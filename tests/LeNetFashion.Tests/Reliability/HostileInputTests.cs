@@ -86,6 +86,8 @@ public sealed class HostileInputTests(TrainedModelFixture trained) : TestBase, I
         Cli.AssertError(Cli.Run("train", "--optimizer", "--epochs", "1"), ExitCodes.InvalidArguments, "--optimizer: expected a value, found the option --epochs");
         Cli.AssertError(Cli.Run("train", "--seed", "1", "--epochs"), ExitCodes.InvalidArguments, "--epochs: expected a value after it");
         Cli.AssertError(Cli.Run("train", "--epochs", "1", "-o", "--no-tensorboard"), ExitCodes.InvalidArguments, "-o: expected a value, found the option --no-tensorboard");
+        Cli.AssertError(Cli.Run("train", "--seed", "1", "--seed", "2"), ExitCodes.InvalidArguments, "--seed: given 2 times; give it once");
+        Cli.AssertError(Cli.Run("eval", "--epochs", "3"), ExitCodes.InvalidArguments, "unknown option '--epochs' for eval; it is an option of train (see eval --help)");
         Cli.AssertError(Cli.Run("train", "--", "-o", "foo"), ExitCodes.InvalidArguments,
             "unexpected argument '-o' after --; everything after -- is taken as a value, and this verb takes no more (see --help)");
         Cli.AssertError(Cli.Run("train", "--lr", "1e-320"), ExitCodes.InvalidArguments,
